@@ -1,0 +1,222 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 WrapDrive authors
+#
+# One-shot, idempotent set-up for a Debian 12 machine (run as root):
+#  1. installs every Debian package the build, tests, VM tier and docs need;
+#  2. fetches the DPDK driver-SDK headers Debian leaves out, from Debian's
+#     own dpdk source package of exactly the installed version;
+#  3. fetches (never installs) the Debian kernel image matching the
+#     installed linux-headers-amd64, for the QEMU test tier;
+#  4. extracts the kernel's checkpatch.pl for the style checks;
+#  5. builds the tree and runs the main job (unless --no-run).
+# A second run with nothing changed does no network access.
+
+set -eu
+
+usage() {
+	cat <<EOF
+Usage: devtools/setup.sh [--quiet] [--no-run] [--help]
+
+Installs Debian packages, fetches the DPDK driver-SDK headers, the Debian
+kernel image for the VM tier and checkpatch.pl into the cache directory
+(\$WD_CACHE, default <repo>/.deps), then builds and runs the main job.
+
+  --quiet    print only what is being changed (nothing when all is there)
+  --no-run   stop after set-up: do not build or run the main job
+  --help     this text
+EOF
+}
+
+quiet=0
+run=1
+for arg in "$@"; do
+	case "$arg" in
+	--quiet) quiet=1 ;;
+	--no-run) run=0 ;;
+	--help|-h) usage; exit 0 ;;
+	*) echo "setup.sh: unknown option '$arg' (see --help)" >&2; exit 2 ;;
+	esac
+done
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${WD_CACHE:-$top/.deps}
+export DEBIAN_FRONTEND=noninteractive
+
+say() { echo "setup: $*"; }
+info() { [ "$quiet" = 1 ] || say "$@"; }
+die() { echo "setup: error: $*" >&2; exit 1; }
+
+PACKAGES="dpdk dpdk-dev libdpdk-dev meson ninja-build pkg-config gcc g++ make
+libnuma-dev python3-pyelftools libssl-dev linux-headers-amd64 linux-source-6.1
+qemu-system-x86 busybox-static cpio kmod dpkg-dev xz-utils clang llvm
+libclang-rt-14-dev strace pycodestyle python3 uuid-runtime iproute2"
+
+[ "$(id -u)" = 0 ] || die "run as root (installs packages and /etc/apt sources)"
+
+# --- 1. packages -----------------------------------------------------------
+missing=""
+for p in $PACKAGES; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing="$missing $p"
+done
+apt_updated=0
+if [ -n "$missing" ]; then
+	say "installing:$missing"
+	apt-get update -q >/dev/null
+	apt_updated=1
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing >/dev/null ||
+		die "apt-get install failed for:$missing"
+else
+	info "all Debian packages present"
+fi
+
+dpdk_ver=$(dpkg-query -W -f='${Version}' libdpdk-dev)
+dpdk_src=$(dpkg-query -W -f='${source:Package}' libdpdk-dev)
+dpdk_srcver=$(dpkg-query -W -f='${source:Version}' libdpdk-dev)
+case "$dpdk_ver" in
+22.11.*) ;;
+*) die "DPDK $dpdk_ver installed; WrapDrive is pinned to 22.11.x" ;;
+esac
+
+# --- 2. deb-src entries derived from the machine's own apt sources ---------
+codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+src_list=/etc/apt/sources.list.d/wrapdrive-deb-src.sources
+src_oneline=/etc/apt/sources.list.d/wrapdrive-deb-src.list
+
+add_deb_src() {
+	tmp=$(mktemp)
+	# deb822 stanzas of type "deb" for this release become "deb-src".
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] && [ "$f" != "$src_list" ] || continue
+		awk -v cn="$codename" '
+			function flush() {
+				if (isdeb && hascn && !off) {
+					sub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src", st)
+					sub(/^\n/, "", st)
+					printf "%s\n\n", st
+				}
+				st = ""; isdeb = 0; hascn = 0; off = 0
+			}
+			/^[ \t]*$/ { flush(); next }
+			/^#/ { next }
+			/^Types:/ { if ($0 ~ /[ \t]deb([ \t]|$)/) isdeb = 1 }
+			/^Suites:/ { if (index($0, cn)) hascn = 1 }
+			/^Enabled:[ \t]*no/ { off = 1 }
+			{ st = st "\n" $0 }
+			END { flush() }' "$f" >>"$tmp"
+	done
+	[ -s "$tmp" ] && cp "$tmp" "$src_list"
+	# one-line format
+	: >"$tmp"
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] && [ "$f" != "$src_oneline" ] || continue
+		grep -E "^deb[[:space:]].*[[:space:]]$codename([-[:space:]]|$)" "$f" |
+			sed 's/^deb[[:space:]]/deb-src /' >>"$tmp" || true
+	done
+	[ -s "$tmp" ] && cp "$tmp" "$src_oneline"
+	rm -f "$tmp"
+	[ -f "$src_list" ] || [ -f "$src_oneline" ] ||
+		die "no Debian '$codename' apt source found to derive deb-src from"
+}
+
+# --- 3. DPDK driver-SDK headers ---------------------------------------------
+SDK_HEADERS="bus_driver.h dev_driver.h cryptodev_pmd.h rte_dmadev_pmd.h
+ethdev_driver.h ethdev_vdev.h bus_vdev_driver.h"
+sdk=$cache/dpdk-sdk
+fetch_sdk() {
+	say "fetching DPDK $dpdk_srcver driver-SDK headers from Debian's source package"
+	if ! apt-cache showsrc "$dpdk_src" 2>/dev/null | grep -q "^Version: $dpdk_srcver\$"; then
+		add_deb_src
+		apt-get update -q >/dev/null
+	fi
+	work=$(mktemp -d "$cache/.sdk.XXXXXX")
+	(cd "$work" && apt-get source -q --download-only "$dpdk_src=$dpdk_srcver" >/dev/null 2>&1) ||
+		die "apt-get source $dpdk_src=$dpdk_srcver failed"
+	dpkg-source -q -x "$work"/"${dpdk_src}"_*.dsc "$work/src" >/dev/null 2>&1 ||
+		die "dpkg-source -x failed"
+	rm -rf "$sdk.new" && mkdir -p "$sdk.new/include"
+	# Copy the named headers, then any header they include that Debian's
+	# -dev package does not ship, until closed.
+	todo=$SDK_HEADERS
+	while [ -n "$todo" ]; do
+		next=""
+		for h in $todo; do
+			[ -f "$sdk.new/include/$h" ] && continue
+			f=$(find "$work/src/lib" "$work/src/drivers/bus" -name "$h" | head -n 1)
+			[ -n "$f" ] || die "$h not found in $dpdk_src $dpdk_srcver"
+			cp "$f" "$sdk.new/include/$h"
+			for inc in $(sed -n 's/^#include [<"]\([a-z_0-9]*\.h\)[>"].*/\1/p' "$f"); do
+				[ -e "/usr/include/dpdk/$inc" ] ||
+					[ -e "/usr/include/x86_64-linux-gnu/dpdk/$inc" ] ||
+					[ -e "/usr/include/$inc" ] ||
+					[ -e "/usr/include/x86_64-linux-gnu/$inc" ] ||
+					next="$next $inc"
+			done
+		done
+		todo=$next
+	done
+	echo "$dpdk_srcver" >"$sdk.new/VERSION"
+	rm -rf "$sdk" && mv "$sdk.new" "$sdk"
+	rm -rf "$work"
+}
+
+sdk_ok() {
+	[ "$(cat "$sdk/VERSION" 2>/dev/null)" = "$dpdk_srcver" ] || return 1
+	for h in $SDK_HEADERS; do
+		[ -f "$sdk/include/$h" ] || return 1
+	done
+}
+
+mkdir -p "$cache"
+if sdk_ok; then
+	info "DPDK driver-SDK headers present ($dpdk_srcver)"
+else
+	fetch_sdk
+fi
+
+# --- 4. Debian kernel image for the VM tier ---------------------------------
+kdep=$(dpkg-query -W -f='${Depends}' linux-headers-amd64)
+kabi=$(echo "$kdep" | sed -n 's/.*linux-headers-\([0-9.]*-[0-9]*-amd64\).*/\1/p')
+kver=$(echo "$kdep" | sed -n 's/.*(= \([^)]*\)).*/\1/p')
+[ -n "$kabi" ] || die "cannot tell the kernel ABI from linux-headers-amd64 ($kdep)"
+kimg=$cache/linux-image
+if [ "$(cat "$kimg/VERSION" 2>/dev/null)" = "$kabi $kver" ]; then
+	info "kernel image $kabi ($kver) present"
+else
+	say "fetching linux-image-$kabi ($kver) for the VM tier (unpacked, not installed)"
+	work=$(mktemp -d "$cache/.kimg.XXXXXX")
+	for name in "linux-image-$kabi=$kver" "linux-image-$kabi-unsigned=$kver" \
+		"linux-image-$kabi"; do
+		(cd "$work" && apt-get download -q "$name" >/dev/null 2>&1) && break
+	done
+	deb=$(ls "$work"/linux-image-*.deb 2>/dev/null | head -n 1)
+	[ -n "$deb" ] || die "apt-get download linux-image-$kabi failed"
+	rm -rf "$kimg.new" && mkdir -p "$kimg.new"
+	dpkg -x "$deb" "$kimg.new/root"
+	depmod -b "$kimg.new/root" "$kabi"
+	ln -s "root/boot/vmlinuz-$kabi" "$kimg.new/vmlinuz"
+	echo "$kabi $kver" >"$kimg.new/VERSION"
+	rm -rf "$kimg" && mv "$kimg.new" "$kimg"
+	rm -rf "$work"
+fi
+
+# --- 5. checkpatch.pl from Debian's linux-source-6.1 --------------------------
+cp_dir=$cache/checkpatch
+src_tar=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
+[ -n "$src_tar" ] || die "linux-source-6.1 tarball missing"
+if [ -f "$cp_dir/checkpatch.pl" ] && [ "$cp_dir/STAMP" -nt "$src_tar" ]; then
+	info "checkpatch.pl present"
+else
+	say "extracting checkpatch.pl from $src_tar"
+	rm -rf "$cp_dir" && mkdir -p "$cp_dir"
+	tar -xf "$src_tar" -C "$cp_dir" --strip-components=2 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	touch "$cp_dir/STAMP"
+fi
+
+if [ "$run" = 1 ]; then
+	exec "$top/devtools/main-job"
+fi
