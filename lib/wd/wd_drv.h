@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 WrapDrive authors
+ */
+
+#ifndef _WD_DRV_H_
+#define _WD_DRV_H_
+
+/**
+ * @file
+ * libwd's interface for user drivers (one per device_api) and for
+ * frameworks that own VFIO themselves (the DPDK bus).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wd.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A user driver: turns messages into a device_api's descriptors. */
+struct wd_drv {
+	const char *device_api;		/**< e.g. "wd_dummy_v1" */
+	size_t priv_size;		/**< bytes of per-queue state */
+	/** Queue mapped: check the registers, set up state. */
+	int (*init)(struct wd_queue *q);
+	/** Before unmapping: stop the queue. */
+	void (*uninit)(struct wd_queue *q);
+	int (*send)(struct wd_queue *q, void *req);
+	int (*recv)(struct wd_queue *q, void **resp);
+};
+
+/** Register a user driver (normally from a constructor). */
+void wd_drv_register(const struct wd_drv *drv);
+
+/** The registered driver for @p device_api, or NULL. */
+const struct wd_drv *wd_drv_find(const char *device_api);
+
+/** The driver's per-queue state (priv_size bytes, zeroed, 64-byte aligned). */
+void *wd_queue_drv_priv(const struct wd_queue *q);
+
+/**
+ * A mapped region of the queue (WD_REGION_REGS, WD_REGION_RING).
+ * @return its address and, in *size, its length; NULL if absent.
+ */
+void *wd_queue_region(const struct wd_queue *q, unsigned int index, size_t *size);
+
+/**
+ * How a framework opens VFIO devices itself (e.g. DPDK's EAL, so queues
+ * join its container and all its memory is mapped). When hooks are set,
+ * the vfio backend calls them instead of making its own container; DMA
+ * mapping for such queues goes to @c dma_map / @c dma_unmap.
+ */
+struct wd_vfio_hooks {
+	/** Open mdev @p uuid (under @p sysfs_dir, e.g. /sys/bus/mdev/devices)
+	 *  and return its VFIO device fd in *fd. */
+	int (*open)(void *arg, const char *sysfs_dir, const char *uuid, int *fd);
+	/** Close what open() opened. */
+	void (*close)(void *arg, const char *sysfs_dir, const char *uuid, int fd);
+	int (*dma_map)(void *arg, void *va, uint64_t iova, size_t size);
+	int (*dma_unmap)(void *arg, void *va, uint64_t iova, size_t size);
+	void *arg;
+};
+
+/** Install (or with NULL remove) the VFIO hooks; affects queues opened later. */
+void wd_set_vfio_hooks(const struct wd_vfio_hooks *hooks);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _WD_DRV_H_ */

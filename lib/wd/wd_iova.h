@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 WrapDrive authors
+ */
+
+#ifndef _WD_IOVA_H_
+#define _WD_IOVA_H_
+
+/*
+ * A table of DMA mappings (IOVA range -> process address), the
+ * bookkeeping of one process's device address space: sorted, never
+ * overlapping, reference counted per identical mapping. Not locked: the
+ * owner serialises access.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct wd_iova_map {
+	uint64_t iova;
+	uint64_t size;
+	char *va;
+	unsigned int refs;
+};
+
+struct wd_iova_table {
+	struct wd_iova_map *maps;
+	unsigned int n, cap;
+};
+
+/* Add a mapping: 1 if new, 0 if an identical one gained a reference,
+ * -EEXIST on a partial overlap, -EINVAL, -ENOMEM. */
+int wd_iova_add(struct wd_iova_table *t, void *va, uint64_t iova, size_t size);
+
+/* Drop a reference: 1 if the mapping is gone, 0 if still referenced,
+ * -ENOENT if no mapping has exactly this iova and size. */
+int wd_iova_del(struct wd_iova_table *t, uint64_t iova, size_t size);
+
+/* Address of [iova, iova + len), which may span mappings contiguous in
+ * both IOVA and address; NULL if any byte is not mapped. */
+void *wd_iova_translate(const struct wd_iova_table *t, uint64_t iova, size_t len);
+
+void wd_iova_clear(struct wd_iova_table *t);
+
+#endif /* _WD_IOVA_H_ */
