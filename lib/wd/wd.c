@@ -148,7 +148,7 @@ better(const struct candidate *a, const struct candidate *b, int node)
 /* Rank fitting types best first into @c; returns how many. */
 static int
 rank(const struct wd_dev_info *devs, int n, const struct wd_capa *capa,
-     struct candidate *c, int max, enum miss *miss)
+	struct candidate *c, int max, enum miss *miss)
 {
 	int i, k, nc = 0;
 	unsigned int t;

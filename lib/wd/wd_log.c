@@ -49,5 +49,7 @@ wd_log(int level, const char *fmt, ...)
 	if (fn != NULL)
 		fn(level, msg);
 	else
-		fprintf(stderr, "libwd: %s: %s\n", names[level < WD_LOG_ERR ? WD_LOG_ERR : level > WD_LOG_DEBUG ? WD_LOG_DEBUG : level], msg);
+		fprintf(stderr, "libwd: %s: %s\n",
+			names[level < WD_LOG_ERR ? WD_LOG_ERR :
+			      level > WD_LOG_DEBUG ? WD_LOG_DEBUG : level], msg);
 }

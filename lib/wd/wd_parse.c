@@ -71,7 +71,8 @@ wd_parse_u32(const char *s, uint32_t *out)
 		base = 16;
 		p += 2;
 	}
-	if (!isxdigit((unsigned char)p[0]) || (base == 10 && !isdigit((unsigned char)p[0])))
+	if (!isxdigit((unsigned char)p[0]) ||
+	    (base == 10 && !isdigit((unsigned char)p[0])))
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(p, &end, base);
@@ -178,7 +179,8 @@ parse_emu_opt(struct wd_emu_spec *sp, const char *opt, char *err, size_t errlen)
 		case 2: sp->queues = (unsigned int)v; break;
 		case 3:
 			if (v & (v - 1))
-				return set_err(err, errlen, "depth must be a power of two: '%s'", opt);
+				return set_err(err, errlen,
+					       "depth must be a power of two: '%s'", opt);
 			sp->depth = (unsigned int)v;
 			break;
 		case 4: sp->cpu = (int)v; break;

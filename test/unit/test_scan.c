@@ -18,10 +18,12 @@
 #define TYPES "sys/class/wd_dev/%s/mdev_supported_types/%s"
 
 static const struct fake_dev dev_a = {
-	"wd_dummy0", "0\n", "10\n", "wd_dummy-memcpy", "memcpy\n", "0\n", "4\n", "wd_dummy_v1\n"
+	"wd_dummy0", "0\n", "10\n", "wd_dummy-memcpy", "memcpy\n", "0\n", "4\n",
+	"wd_dummy_v1\n"
 };
 static const struct fake_dev dev_b = {
-	"wd_dummy1", "1\n", "90\n", "wd_dummy-memcpy", "memcpy\n", "0x0\n", "2\n", "wd_dummy_v1\n"
+	"wd_dummy1", "1\n", "90\n", "wd_dummy-memcpy", "memcpy\n", "0x0\n", "2\n",
+	"wd_dummy_v1\n"
 };
 
 static void
@@ -41,13 +43,16 @@ static void
 test_good_and_malformed(void)
 {
 	static const struct fake_dev bad[] = {
-		{ "bad_prio", "0\n", "abc\n", "x-memcpy", "memcpy\n", "0\n", "1\n", "wd_dummy_v1\n" },
-		{ "bad_numa", "5000\n", "1\n", "x-memcpy", "memcpy\n", "0\n", "1\n", "wd_dummy_v1\n" },
+		{ "bad_prio", "0\n", "abc\n", "x-memcpy", "memcpy\n", "0\n", "1\n",
+		  "wd_dummy_v1\n" },
+		{ "bad_numa", "5000\n", "1\n", "x-memcpy", "memcpy\n", "0\n", "1\n",
+		  "wd_dummy_v1\n" },
 		{ "no_flags", "0\n", "1\n", "x-memcpy", "memcpy\n", NULL, "1\n", "wd_dummy_v1\n" },
 		{ "no_prio", "0\n", NULL, "x-memcpy", "memcpy\n", "0\n", "1\n", "wd_dummy_v1\n" },
 		{ "no_types", "0\n", "1\n", NULL, NULL, NULL, NULL, NULL },
 		{ "bad_api", "0\n", "1\n", "x-memcpy", "memcpy\n", "0\n", "1\n", "wd dummy\n" },
-		{ "bad_avail", "0\n", "1\n", "x-memcpy", "memcpy\n", "0\n", "-3\n", "wd_dummy_v1\n" },
+		{ "bad_avail", "0\n", "1\n", "x-memcpy", "memcpy\n", "0\n", "-3\n",
+		  "wd_dummy_v1\n" },
 		{ "empty_alg", "0\n", "1\n", "x-memcpy", "\n", "0\n", "1\n", "wd_dummy_v1\n" },
 		{ "huge_flags", "0\n", "1\n", "x-memcpy", "memcpy\n", "0x1ffffffff\n", "1\n",
 		  "wd_dummy_v1\n" },
