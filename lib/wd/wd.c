@@ -390,28 +390,50 @@ wd_recv_sync(struct wd_queue *q, void **resp, unsigned int timeout_ms)
 int
 wd_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 {
-	int rc;
+	unsigned int i;
+	int rc = 0;
 
-	if (q == NULL || q->impl == NULL || va == NULL || size == 0)
+	if ((q != NULL && q->impl == NULL) || va == NULL || size == 0)
 		return -EINVAL;
-	rc = q->impl->be->dma_map(q, va, iova, size);
+	if (q != NULL) {
+		rc = q->impl->be->dma_map(q, va, iova, size);
+	} else {
+		/* Every backend's process-wide address space. */
+		for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+			rc = backends[i]->dma_map(NULL, va, iova, size);
+			if (rc != 0) {
+				while (i-- > 0)
+					backends[i]->dma_unmap(NULL, va, iova, size);
+				break;
+			}
+		}
+	}
 	if (rc != 0)
-		WD_ERR("%s: cannot map %zu bytes at IOVA 0x%" PRIx64 ": %s", q->dev_name, size,
-		       iova, strerror(-rc));
+		WD_ERR("%s: cannot map %zu bytes at IOVA 0x%" PRIx64 ": %s",
+		       q != NULL ? q->dev_name : "all devices", size, iova, strerror(-rc));
 	return rc;
 }
 
 static int
 dma_unmap(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 {
-	int rc;
+	unsigned int i;
+	int rc = 0, r;
 
-	if (q == NULL || q->impl == NULL || size == 0)
+	if ((q != NULL && q->impl == NULL) || size == 0)
 		return -EINVAL;
-	rc = q->impl->be->dma_unmap(q, va, iova, size);
+	if (q != NULL) {
+		rc = q->impl->be->dma_unmap(q, va, iova, size);
+	} else {
+		for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+			r = backends[i]->dma_unmap(NULL, va, iova, size);
+			if (r != 0)
+				rc = r;
+		}
+	}
 	if (rc != 0)
-		WD_ERR("%s: cannot unmap %zu bytes at IOVA 0x%" PRIx64 ": %s", q->dev_name, size,
-		       iova, strerror(-rc));
+		WD_ERR("%s: cannot unmap %zu bytes at IOVA 0x%" PRIx64 ": %s",
+		       q != NULL ? q->dev_name : "all devices", size, iova, strerror(-rc));
 	return rc;
 }
 

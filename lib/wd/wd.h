@@ -153,10 +153,12 @@ int wd_mem_share(struct wd_queue *q, const void *addr, size_t size, int flags);
 int wd_mem_unshare(struct wd_queue *q, const void *addr, size_t size);
 
 /** Map [va, va + size) at @p iova for the device (for frameworks such as
- *  DPDK whose IOVAs need not equal virtual addresses). */
+ *  DPDK whose IOVAs need not equal virtual addresses). With @p q NULL, the
+ *  range goes into every backend's process-wide address space (emulated
+ *  devices, and libwd's own VFIO container, now and for later queues). */
 int wd_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size);
 
-/** Undo wd_dma_map() (same iova and size). */
+/** Undo wd_dma_map() (same @p q, iova and size). */
 int wd_dma_unmap(struct wd_queue *q, uint64_t iova, size_t size);
 
 /** Number of descriptors the queue's ring holds. */

@@ -83,25 +83,34 @@ dummy_uninit(struct wd_queue *q)
 	dq->msgs = NULL;
 }
 
-/* Fill one descriptor; the doorbell is the caller's. */
+/* Write one descriptor; the doorbell is the caller's. */
 static inline int
-dummy_fill(struct dummy_q *dq, struct wd_dummy_msg *m)
+dummy_write(struct dummy_q *dq, uint16_t op, uint64_t src, uint64_t dst, uint32_t len)
 {
 	struct wd_dummy_desc *d;
 
 	if (dq->tail - dq->ci > dq->mask)
 		return -EBUSY;
 	d = &dq->ring[dq->tail & dq->mask];
-	d->src = m->src;
-	d->dst = m->dst;
-	d->len = m->len;
-	d->op = m->op;
+	d->src = src;
+	d->dst = dst;
+	d->len = len;
+	d->op = op;
 	d->flags = 0;
 	d->cookie = dq->tail;
 	d->status = WD_DUMMY_ST_PENDING;
-	dq->msgs[dq->tail & dq->mask] = m;
 	dq->tail++;
 	return 0;
+}
+
+static inline int
+dummy_fill(struct dummy_q *dq, struct wd_dummy_msg *m)
+{
+	int rc = dummy_write(dq, m->op, m->src, m->dst, m->len);
+
+	if (rc == 0)
+		dq->msgs[(dq->tail - 1) & dq->mask] = m;
+	return rc;
 }
 
 static inline int
@@ -182,6 +191,46 @@ wd_dummy_inflight(const struct wd_queue *q)
 	const struct dummy_q *dq = wd_queue_drv_priv(q);
 
 	return dq->tail - dq->ci;
+}
+
+int
+wd_dummy_enqueue(struct wd_queue *q, uint16_t op, uint64_t src, uint64_t dst, uint32_t len)
+{
+	return dummy_write(wd_queue_drv_priv(q), op, src, dst, len);
+}
+
+void
+wd_dummy_doorbell(struct wd_queue *q)
+{
+	struct dummy_q *dq = wd_queue_drv_priv(q);
+
+	reg_write(dq, WD_DUMMY_REG_SQ_TAIL, dq->tail);
+}
+
+uint32_t
+wd_dummy_peek(const struct wd_queue *q, unsigned int i)
+{
+	const struct dummy_q *dq = wd_queue_drv_priv(q);
+
+	if (i >= dq->tail - dq->ci)
+		return WD_DUMMY_ST_PENDING;
+	return __atomic_load_n(&dq->ring[(dq->ci + i) & dq->mask].status, __ATOMIC_ACQUIRE);
+}
+
+void
+wd_dummy_retire(struct wd_queue *q, unsigned int n)
+{
+	struct dummy_q *dq = wd_queue_drv_priv(q);
+
+	dq->ci += n;
+}
+
+int
+wd_dummy_busy(const struct wd_queue *q)
+{
+	const struct dummy_q *dq = wd_queue_drv_priv(q);
+
+	return reg_read(dq, WD_DUMMY_REG_SQ_HEAD) != reg_read(dq, WD_DUMMY_REG_SQ_TAIL);
 }
 
 const struct wd_drv wd_drv_dummy = {

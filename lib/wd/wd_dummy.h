@@ -46,6 +46,31 @@ int wd_dummy_recv_burst(struct wd_queue *q, struct wd_dummy_msg **msgs, unsigned
 /** Descriptors submitted and not yet returned by wd_recv*. */
 unsigned int wd_dummy_inflight(const struct wd_queue *q);
 
+/*
+ * Descriptor-level calls for frameworks that track their own jobs (the
+ * DPDK dmadev): no message objects, the doorbell is separate, completions
+ * are looked at by position. Do not mix with wd_send()/wd_recv() on the
+ * same queue.
+ */
+
+/** Write one descriptor without ringing the doorbell.
+ *  @return 0, or -EBUSY when the ring is full. */
+int wd_dummy_enqueue(struct wd_queue *q, uint16_t op, uint64_t src, uint64_t dst,
+	uint32_t len);
+
+/** Hand every written descriptor to the device. */
+void wd_dummy_doorbell(struct wd_queue *q);
+
+/** Status (WD_DUMMY_ST_*) of the @p i-th oldest outstanding descriptor;
+ *  WD_DUMMY_ST_PENDING while the device has not finished it. */
+uint32_t wd_dummy_peek(const struct wd_queue *q, unsigned int i);
+
+/** Forget the @p n oldest outstanding descriptors (all finished). */
+void wd_dummy_retire(struct wd_queue *q, unsigned int n);
+
+/** 1 while the device has doorbelled descriptors it has not finished. */
+int wd_dummy_busy(const struct wd_queue *q);
+
 #ifdef __cplusplus
 }
 #endif

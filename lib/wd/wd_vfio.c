@@ -339,10 +339,10 @@ vfio_close(struct wd_queue *q)
 static int
 vfio_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 {
-	struct vfio_q *vq = q->impl->be_priv;
+	struct vfio_q *vq = q != NULL ? q->impl->be_priv : NULL;
 	int rc;
 
-	if (vq->hooked)
+	if (vq != NULL && vq->hooked)
 		return vq->hooks.dma_map(vq->hooks.arg, va, iova, size);
 	pthread_mutex_lock(&vf.lock);
 	rc = wd_iova_add(&vf.table, va, iova, size);
@@ -360,10 +360,10 @@ vfio_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 static int
 vfio_dma_unmap(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 {
-	struct vfio_q *vq = q->impl->be_priv;
+	struct vfio_q *vq = q != NULL ? q->impl->be_priv : NULL;
 	int rc;
 
-	if (vq->hooked)
+	if (vq != NULL && vq->hooked)
 		return vq->hooks.dma_unmap(vq->hooks.arg, va, iova, size);
 	pthread_mutex_lock(&vf.lock);
 	rc = wd_iova_del(&vf.table, iova, size);

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 WrapDrive authors
+ */
+
+/*
+ * DPDK memory for WrapDrive devices, without the application doing
+ * anything:
+ *  - vfio devices: queues are opened into EAL's default VFIO container
+ *    (rte_vfio_setup_device), which maps all DPDK memory, also memory
+ *    added later; external memory comes through rte_dev_dma_map();
+ *  - emulated devices: every memseg, and memory added later (mem event
+ *    callback), is entered in libwd's IOVA table.
+ */
+
+#include <errno.h>
+#include <stdint.h>
+
+#include <rte_eal_memconfig.h>
+#include <rte_errno.h>
+#include <rte_memory.h>
+#include <rte_vfio.h>
+
+#include <wd_drv.h>
+
+#include "wd_bus_private.h"
+
+#define MEM_CB_NAME "bus_wd"
+
+static int hooks_set;
+static int emu_mapped;
+
+static int
+vfio_open(void *arg, const char *sysfs_dir, const char *uuid, int *fd)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	int rc;
+
+	rc = rte_vfio_setup_device(sysfs_dir, uuid, fd, &info);
+	if (rc != 0) {
+		WD_BUS_LOG(ERR, "queue %s: rte_vfio_setup_device failed (%d)", uuid, rc);
+		return -ENXIO;
+	}
+	return 0;
+}
+
+static void
+vfio_close(void *arg, const char *sysfs_dir, const char *uuid, int fd)
+{
+	if (rte_vfio_release_device(sysfs_dir, uuid, fd) != 0)
+		WD_BUS_LOG(ERR, "queue %s: rte_vfio_release_device failed", uuid);
+}
+
+static int
+vfio_map(void *arg, void *va, uint64_t iova, size_t size)
+{
+	if (rte_vfio_container_dma_map(RTE_VFIO_DEFAULT_CONTAINER_FD, (uintptr_t)va, iova,
+				       size) != 0)
+		return rte_errno ? -rte_errno : -EIO;
+	return 0;
+}
+
+static int
+vfio_unmap(void *arg, void *va, uint64_t iova, size_t size)
+{
+	if (rte_vfio_container_dma_unmap(RTE_VFIO_DEFAULT_CONTAINER_FD, (uintptr_t)va, iova,
+					 size) != 0)
+		return rte_errno ? -rte_errno : -EIO;
+	return 0;
+}
+
+static const struct wd_vfio_hooks eal_hooks = {
+	.open = vfio_open,
+	.close = vfio_close,
+	.dma_map = vfio_map,
+	.dma_unmap = vfio_unmap,
+};
+
+static int
+map_seg(const struct rte_memseg_list *msl, const struct rte_memseg *ms, void *arg)
+{
+	int unmap = *(int *)arg;
+
+	if (msl->external || ms->iova == RTE_BAD_IOVA)
+		return 0;
+	if (unmap)
+		wd_dma_unmap(NULL, ms->iova, ms->len);
+	else if (wd_dma_map(NULL, ms->addr, ms->iova, ms->len) != 0)
+		return -1;
+	return 0;
+}
+
+/* Memory added or removed at run time, page by page (the hotplug lock is
+ * held: only lock-free lookups here). */
+static void
+mem_event(enum rte_mem_event type, const void *addr, size_t len, void *arg)
+{
+	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(addr);
+	const char *cur = addr, *end = cur + len;
+	const struct rte_memseg *ms;
+
+	if (msl == NULL || msl->external)
+		return;
+	for (; cur < end; cur += msl->page_sz) {
+		ms = rte_mem_virt2memseg(cur, msl);
+		if (ms == NULL || ms->iova == RTE_BAD_IOVA)
+			continue;
+		if (type == RTE_MEM_EVENT_ALLOC) {
+			if (wd_dma_map(NULL, ms->addr, ms->iova, ms->len) != 0)
+				WD_BUS_LOG(ERR, "cannot map new memory at %p for emulated devices",
+					   ms->addr);
+		} else {
+			wd_dma_unmap(NULL, ms->iova, ms->len);
+		}
+	}
+}
+
+int
+wd_bus_dma_init(int have_emulated)
+{
+	int unmap = 0;
+
+	if (!hooks_set) {
+		wd_set_vfio_hooks(&eal_hooks);
+		hooks_set = 1;
+	}
+	if (!have_emulated || emu_mapped)
+		return 0;
+	if (rte_memseg_walk(map_seg, &unmap) != 0) {
+		WD_BUS_LOG(ERR, "cannot map DPDK memory for emulated devices");
+		unmap = 1;
+		rte_memseg_walk(map_seg, &unmap);
+		return -ENOMEM;
+	}
+	if (rte_mem_event_callback_register(MEM_CB_NAME, mem_event, NULL) != 0 &&
+	    rte_errno != ENOTSUP) {
+		WD_BUS_LOG(ERR, "cannot follow memory hotplug: %s", rte_strerror(rte_errno));
+		unmap = 1;
+		rte_memseg_walk(map_seg, &unmap);
+		return -rte_errno;
+	}
+	emu_mapped = 1;
+	return 0;
+}
+
+void
+wd_bus_dma_fini(void)
+{
+	int unmap = 1;
+
+	if (emu_mapped) {
+		rte_mem_event_callback_unregister(MEM_CB_NAME, NULL);
+		rte_memseg_walk(map_seg, &unmap);
+		emu_mapped = 0;
+	}
+	if (hooks_set) {
+		wd_set_vfio_hooks(NULL);
+		hooks_set = 0;
+	}
+}
+
+int
+wd_bus_dma_map(void *addr, uint64_t iova, size_t len, int emulated)
+{
+	if (emulated)
+		return wd_dma_map(NULL, addr, iova, len);
+	return vfio_map(NULL, addr, iova, len);
+}
+
+int
+wd_bus_dma_unmap(void *addr, uint64_t iova, size_t len, int emulated)
+{
+	if (emulated)
+		return wd_dma_unmap(NULL, iova, len);
+	return vfio_unmap(NULL, addr, iova, len);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 WrapDrive authors
+ */
+
+#ifndef _WD_BUS_PRIVATE_H_
+#define _WD_BUS_PRIVATE_H_
+
+#include <rte_log.h>
+
+extern int wd_bus_logtype;
+
+#define WD_BUS_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, wd_bus_logtype, "%s(): " fmt "\n", __func__, \
+		##__VA_ARGS__)
+
+/* DMA for WrapDrive devices (wd_bus_dma.c). */
+int wd_bus_dma_init(int have_emulated);
+void wd_bus_dma_fini(void);
+int wd_bus_dma_map(void *addr, uint64_t iova, size_t len, int emulated);
+int wd_bus_dma_unmap(void *addr, uint64_t iova, size_t len, int emulated);
+
+#endif /* _WD_BUS_PRIVATE_H_ */
