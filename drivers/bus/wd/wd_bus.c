@@ -246,7 +246,7 @@ parse_devargs(struct rte_wd_device *dev, const struct rte_wd_driver *drv)
 		}
 		free_q = rte_wd_free_queues(dev, NULL);
 		if (v > free_q) {
-			WD_BUS_LOG(ERR, "%s: queues=%ld but only %d free", dev->info.name, v,
+			WD_BUS_LOG(ERR, "%s: queues=%d but only %d free", dev->info.name, (int)v,
 				   free_q);
 			goto fail;
 		}
