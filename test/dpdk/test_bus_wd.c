@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 WrapDrive authors
+ */
+
+/*
+ * The wd bus and dma_wd_dummy inside a real EAL, on emulated devices.
+ * One scenario per run (EAL initialises once per process):
+ *   test_bus_wd <scenario> [EAL args...]
+ * Scenarios: scan, allow, block, baddevargs, hotplug, dma.
+ * WD_EMU must declare two wd_dummy_v1 devices with 4 queues each.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_dmadev.h>
+#include <rte_eal.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_memory.h>
+
+#include <wd.h>
+
+#include "../unit/wd_test.h"
+
+static char logbuf[1 << 16];
+static FILE *logf;
+
+/* Log lines of this run so far. */
+static const char *
+logs(void)
+{
+	fflush(logf);
+	return logbuf;
+}
+
+static int
+free_instances(const char *dev)
+{
+	struct wd_dev_info *devs;
+	int n, i, avail = -1;
+
+	n = wd_scan(&devs);
+	for (i = 0; i < n; i++)
+		if (strcmp(devs[i].name, dev) == 0)
+			avail = devs[i].types[0].available;
+	wd_free_scan(devs);
+	return avail;
+}
+
+static int
+max_vchans(const char *name)
+{
+	struct rte_dma_info info;
+	int id = rte_dma_get_dev_id_by_name(name);
+
+	if (id < 0 || rte_dma_info_get((int16_t)id, &info) != 0)
+		return -1;
+	return info.max_vchans;
+}
+
+static void
+scenario_scan(void)
+{
+	struct rte_dev_iterator it;
+	struct rte_device *dev;
+	struct rte_bus *bus = rte_bus_find_by_name("wd");
+	int n = 0;
+
+	CHECK(bus != NULL, "bus wd registered");
+	RTE_DEV_FOREACH(dev, "bus=wd", &it) {
+		CHECK(strcmp(rte_dev_name(dev), n == 0 ? "wd_dummy0" : "wd_dummy1") == 0,
+		      "device %d is %s", n, rte_dev_name(dev));
+		CHECK(rte_dev_numa_node(dev) == 0, "numa %d", rte_dev_numa_node(dev));
+		CHECK(rte_dev_is_probed(dev), "%s probed", rte_dev_name(dev));
+		n++;
+	}
+	CHECK(n == 2, "2 devices on the bus, found %d", n);
+	n = 0;
+	RTE_DEV_FOREACH(dev, "bus=wd,name=wd_dummy1", &it)
+		n++;
+	CHECK(n == 1, "iterate by name found %d", n);
+	CHECK(max_vchans("wd_dummy0") == 1 && max_vchans("wd_dummy1") == 1,
+	      "one vchan each by default");
+	CHECK(free_instances("wd_dummy0") == 3, "one queue taken: %d free",
+	      free_instances("wd_dummy0"));
+	CHECK(rte_dma_count_avail() == 2, "2 dmadevs, got %u", rte_dma_count_avail());
+}
+
+static void
+scenario_allow(void)
+{
+	CHECK(max_vchans("wd_dummy0") == -1, "wd_dummy0 not allowed, yet probed");
+	CHECK(max_vchans("wd_dummy1") == 2, "queues=2 devarg: %d", max_vchans("wd_dummy1"));
+	CHECK(free_instances("wd_dummy1") == 2 && free_instances("wd_dummy0") == 4,
+	      "instances %d %d", free_instances("wd_dummy1"), free_instances("wd_dummy0"));
+}
+
+static void
+scenario_block(void)
+{
+	CHECK(max_vchans("wd_dummy0") == -1, "wd_dummy0 blocked, yet probed");
+	CHECK(max_vchans("wd_dummy1") == 1, "wd_dummy1 probed");
+}
+
+static void
+scenario_baddevargs(void)
+{
+	CHECK(max_vchans("wd_dummy0") == -1, "probed with an unknown devarg");
+	CHECK(strstr(logs(), "wd_dummy0: unknown devarg 'colour' for dma_wd_dummy") != NULL,
+	      "clear error line for the unknown key");
+	CHECK(max_vchans("wd_dummy1") == -1, "probed with queues=9 of 4");
+	CHECK(strstr(logs(), "wd_dummy1: queues=9 but only 4 free") != NULL,
+	      "clear error line for too many queues");
+	CHECK(free_instances("wd_dummy0") == 4 && free_instances("wd_dummy1") == 4,
+	      "failed probes hold no queue");
+	/* The same through hotplug. */
+	CHECK(rte_dev_probe("wd:wd_dummy0,queues=0") < 0, "queues=0 accepted");
+	CHECK(strstr(logs(), "queues='0' is not a number in 1..64") != NULL, "queues=0 line");
+	CHECK(rte_dev_probe("wd:wd_dummy0,queues=two") < 0, "queues=two accepted");
+	CHECK(rte_dev_probe("wd:wd_dummy0,queues") < 0, "queues without value accepted");
+	CHECK(rte_dev_probe("wd:wd_nosuch0") < 0, "unknown device probed");
+	CHECK(free_instances("wd_dummy0") == 4, "failed hotplug holds no queue");
+}
+
+static void
+scenario_hotplug(void)
+{
+	struct rte_dev_iterator it;
+	struct rte_device *dev = NULL, *d;
+	int round;
+
+	CHECK(max_vchans("wd_dummy0") == -1, "blocked at start");
+	for (round = 0; round < 3; round++) {
+		CHECK_RC(rte_dev_probe("wd:wd_dummy0,queues=3"), 0);
+		CHECK(max_vchans("wd_dummy0") == 3, "hotplugged with 3 vchans");
+		CHECK(free_instances("wd_dummy0") == 1, "3 queues taken: %d free",
+		      free_instances("wd_dummy0"));
+		/* EAL reports a second probe as done (for secondary processes'
+		 * sake); the device must stay as it is. */
+		rte_dev_probe("wd:wd_dummy0");
+		CHECK(max_vchans("wd_dummy0") == 3 && free_instances("wd_dummy0") == 1,
+		      "second probe changed the device");
+		dev = NULL;
+		RTE_DEV_FOREACH(d, "bus=wd,name=wd_dummy0", &it)
+			dev = d;
+		CHECK(dev != NULL, "device found");
+		if (dev == NULL)
+			return;
+		CHECK_RC(rte_dev_remove(dev), 0);
+		CHECK(max_vchans("wd_dummy0") == -1, "dmadev gone after remove");
+		CHECK(free_instances("wd_dummy0") == 4, "instances back after remove: %d",
+		      free_instances("wd_dummy0"));
+	}
+	CHECK(rte_dev_remove(dev) < 0, "removed twice");
+}
+
+static int
+dma_run(int16_t id, rte_iova_t src, rte_iova_t dst, uint32_t len,
+	enum rte_dma_status_code *st)
+{
+	uint16_t last;
+	int i;
+
+	if (rte_dma_copy(id, 0, src, dst, len, RTE_DMA_OP_FLAG_SUBMIT) < 0)
+		return -1;
+	for (i = 0; i < 10000000; i++)
+		if (rte_dma_completed_status(id, 0, 1, &last, st) == 1)
+			return 0;
+	return -2;
+}
+
+static void
+scenario_dma(void)
+{
+	static const uint32_t sizes[] = { 1, 2, 3, 63, 64, 65, 1000, 4096, 65535, 65536,
+					  262147, 1 << 20 };
+	const struct rte_dma_vchan_conf vconf = { .direction = RTE_DMA_DIR_MEM_TO_MEM,
+						  .nb_desc = 128 };
+	const struct rte_dma_conf conf = { .nb_vchans = 1 };
+	int16_t id = (int16_t)rte_dma_get_dev_id_by_name("wd_dummy0");
+	size_t max = 1 << 20;
+	uint8_t *src = rte_malloc(NULL, max, 64), *dst = rte_malloc(NULL, max, 64);
+	uint8_t *ext = aligned_alloc(4096, 1 << 16);
+	enum rte_dma_status_code st;
+	struct rte_dma_stats stats;
+	struct rte_device *dev = NULL, *d;
+	struct rte_dev_iterator it;
+	unsigned int i, j;
+
+	CHECK(id >= 0 && src != NULL && dst != NULL && ext != NULL, "set-up");
+	CHECK_RC(rte_dma_configure(id, &conf), 0);
+	CHECK_RC(rte_dma_vchan_setup(id, 0, &vconf), 0);
+	CHECK_RC(rte_dma_start(id), 0);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		for (j = 0; j < sizes[i]; j++)
+			src[j] = (uint8_t)(j * 7 + i);
+		memset(dst, 0, max);
+		CHECK(dma_run(id, rte_malloc_virt2iova(src), rte_malloc_virt2iova(dst), sizes[i],
+			      &st) == 0 && st == RTE_DMA_STATUS_SUCCESSFUL,
+		      "copy of %u bytes: status %d", sizes[i], st);
+		CHECK(memcmp(src, dst, sizes[i]) == 0, "%u bytes differ", sizes[i]);
+		CHECK(sizes[i] == max || dst[sizes[i]] == 0, "wrote past %u bytes", sizes[i]);
+	}
+	/* Memory outside DPDK is not the device's: a fault, nothing written. */
+	memset(ext, 0x33, 1 << 16);
+	CHECK(dma_run(id, rte_malloc_virt2iova(src), (uintptr_t)ext, 4096, &st) == 0 &&
+	      st == RTE_DMA_STATUS_INVALID_ADDR, "unmapped destination: status %d", st);
+	CHECK(ext[0] == 0x33 && ext[4095] == 0x33, "unmapped destination written");
+	/* ...until it is mapped through the bus. */
+	RTE_DEV_FOREACH(d, "bus=wd,name=wd_dummy0", &it)
+		dev = d;
+	CHECK(dev != NULL, "device");
+	if (dev != NULL) {
+		/* DPDK's rule for external memory: register, then map per device. */
+		CHECK_RC(rte_extmem_register(ext, 1 << 16, NULL, 0, 4096), 0);
+		CHECK_RC(rte_dev_dma_map(dev, ext, (uintptr_t)ext, 1 << 16), 0);
+		CHECK(dma_run(id, rte_malloc_virt2iova(src), (uintptr_t)ext, 4096, &st) == 0 &&
+		      st == RTE_DMA_STATUS_SUCCESSFUL, "external memory mapped: status %d", st);
+		CHECK(memcmp(ext, src, 4096) == 0, "external copy");
+		CHECK_RC(rte_dev_dma_unmap(dev, ext, (uintptr_t)ext, 1 << 16), 0);
+		CHECK(dma_run(id, rte_malloc_virt2iova(src), (uintptr_t)ext, 64, &st) == 0 &&
+		      st == RTE_DMA_STATUS_INVALID_ADDR, "unmapped again: status %d", st);
+		CHECK_RC(rte_extmem_unregister(ext, 1 << 16), 0);
+	}
+	/* Bad lengths are refused at enqueue. */
+	CHECK(rte_dma_copy(id, 0, rte_malloc_virt2iova(src), rte_malloc_virt2iova(dst), 0, 0) ==
+	      -EINVAL, "zero length accepted");
+	CHECK_RC(rte_dma_stats_get(id, 0, &stats), 0);
+	CHECK(stats.submitted == sizeof(sizes) / sizeof(sizes[0]) + 3 &&
+	      stats.completed == stats.submitted && stats.errors == 2,
+	      "stats: submitted %" PRIu64 " completed %" PRIu64 " errors %" PRIu64,
+	      stats.submitted, stats.completed, stats.errors);
+	CHECK_RC(rte_dma_dump(id, logf), 0);
+	CHECK(strstr(logs(), "vchan 0: queue") != NULL, "dump names the queue");
+	CHECK_RC(rte_dma_stop(id), 0);
+	rte_free(src);
+	rte_free(dst);
+	free(ext);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+	} scenarios[] = {
+		{ "scan", scenario_scan }, { "allow", scenario_allow },
+		{ "block", scenario_block }, { "baddevargs", scenario_baddevargs },
+		{ "hotplug", scenario_hotplug }, { "dma", scenario_dma },
+	};
+	unsigned int i;
+	int rc;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s scenario [EAL args]\n", argv[0]);
+		return 2;
+	}
+	logf = fmemopen(logbuf, sizeof(logbuf) - 1, "w");
+	rte_openlog_stream(logf);
+	rc = rte_eal_init(argc - 1, argv + 1);
+	if (rc < 0) {
+		fprintf(stderr, "EAL init failed:\n%s\n", logs());
+		return 1;
+	}
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		if (strcmp(argv[1], scenarios[i].name) == 0)
+			scenarios[i].fn();
+	CHECK_RC(rte_eal_cleanup(), 0);
+	/* Cleanup released every queue. */
+	CHECK(free_instances("wd_dummy0") == 4 && free_instances("wd_dummy1") == 4,
+	      "after cleanup: %d %d free", free_instances("wd_dummy0"),
+	      free_instances("wd_dummy1"));
+	rte_openlog_stream(stderr);
+	if (wd_test_failures)
+		fprintf(stderr, "--- EAL log ---\n%s\n", logbuf);
+	return wd_test_done(argv[1]);
+}
