@@ -11,6 +11,7 @@
  * message wd_send()/wd_recv() take, and burst calls for frameworks.
  */
 
+#include <errno.h>
 #include <stdint.h>
 
 #include "wd.h"
@@ -46,30 +47,121 @@ int wd_dummy_recv_burst(struct wd_queue *q, struct wd_dummy_msg **msgs, unsigned
 /** Descriptors submitted and not yet returned by wd_recv*. */
 unsigned int wd_dummy_inflight(const struct wd_queue *q);
 
-/*
- * Descriptor-level calls for frameworks that track their own jobs (the
- * DPDK dmadev): no message objects, the doorbell is separate, completions
- * are looked at by position. Do not mix with wd_send()/wd_recv() on the
- * same queue.
+/**
+ * The queue's ring as the driver sees it, for frameworks that track their
+ * own jobs (the DPDK dmadev): no message objects, a separate doorbell,
+ * completions looked at by position, all inline. Do not mix with
+ * wd_send()/wd_recv() on the same queue.
  */
+struct wd_dummy_ring {
+	volatile uint32_t *regs;	/**< registers page */
+	struct wd_dummy_desc *desc;	/**< descriptor ring */
+	uint32_t mask;			/**< depth - 1 */
+	uint32_t tail;			/**< next descriptor to write */
+	uint32_t ci;			/**< oldest outstanding descriptor */
+	uint32_t errors_seen;		/**< ERRORS register when last all-OK */
+};
+
+/** The ring of a wd_dummy_v1 queue (valid until the queue is released). */
+struct wd_dummy_ring *wd_dummy_ring(struct wd_queue *q);
+
+static inline uint32_t
+wd_dummy_reg_read(const struct wd_dummy_ring *r, unsigned int off)
+{
+	return __atomic_load_n(&r->regs[off / 4], __ATOMIC_ACQUIRE);
+}
+
+/** Descriptors written and not yet retired. */
+static inline uint32_t
+wd_dummy_ring_inflight(const struct wd_dummy_ring *r)
+{
+	return r->tail - r->ci;
+}
 
 /** Write one descriptor without ringing the doorbell.
  *  @return 0, or -EBUSY when the ring is full. */
-int wd_dummy_enqueue(struct wd_queue *q, uint16_t op, uint64_t src, uint64_t dst,
-	uint32_t len);
+static inline int
+wd_dummy_ring_enqueue(struct wd_dummy_ring *r, uint16_t op, uint64_t src, uint64_t dst,
+	uint32_t len)
+{
+	struct wd_dummy_desc *d;
+
+	if (r->tail - r->ci > r->mask)
+		return -EBUSY;
+	d = &r->desc[r->tail & r->mask];
+	d->src = src;
+	d->dst = dst;
+	d->len = len;
+	d->op = op;
+	d->flags = 0;
+	d->cookie = r->tail;
+	d->status = WD_DUMMY_ST_PENDING;
+	r->tail++;
+	return 0;
+}
 
 /** Hand every written descriptor to the device. */
-void wd_dummy_doorbell(struct wd_queue *q);
+static inline void
+wd_dummy_ring_doorbell(struct wd_dummy_ring *r)
+{
+	__atomic_store_n(&r->regs[WD_DUMMY_REG_SQ_TAIL / 4], r->tail, __ATOMIC_RELEASE);
+}
 
 /** Status (WD_DUMMY_ST_*) of the @p i-th oldest outstanding descriptor;
  *  WD_DUMMY_ST_PENDING while the device has not finished it. */
-uint32_t wd_dummy_peek(const struct wd_queue *q, unsigned int i);
+static inline uint32_t
+wd_dummy_ring_status(const struct wd_dummy_ring *r, uint32_t i)
+{
+	if (i >= r->tail - r->ci)
+		return WD_DUMMY_ST_PENDING;
+	return __atomic_load_n(&r->desc[(r->ci + i) & r->mask].status, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * How many of the oldest outstanding descriptors are finished and all OK,
+ * from two register reads when no error happened since the last call (one
+ * look per descriptor otherwise, up to the first failure).
+ */
+static inline uint32_t
+wd_dummy_ring_done_ok(struct wd_dummy_ring *r, uint32_t max)
+{
+	uint32_t head = wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_HEAD);
+	uint32_t errors = wd_dummy_reg_read(r, WD_DUMMY_REG_ERRORS);
+	uint32_t n = head - r->ci, i;
+
+	if (n > r->tail - r->ci)	/* never trust the device past the tail */
+		n = r->tail - r->ci;
+	if (n > max)
+		n = max;
+	if (errors == r->errors_seen)
+		return n;
+	for (i = 0; i < n; i++)
+		if (wd_dummy_ring_status(r, i) != WD_DUMMY_ST_OK)
+			return i;
+	return n;
+}
 
 /** Forget the @p n oldest outstanding descriptors (all finished). */
-void wd_dummy_retire(struct wd_queue *q, unsigned int n);
+static inline void
+wd_dummy_ring_retire(struct wd_dummy_ring *r, uint32_t n)
+{
+	/* ERRORS before SQ_HEAD (the device writes them in the other order):
+	 * the count can only lag behind the retired descriptors, which costs
+	 * a status scan later, never a missed error. */
+	uint32_t errors = wd_dummy_reg_read(r, WD_DUMMY_REG_ERRORS);
+
+	r->ci += n;
+	if (r->ci == wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_HEAD))
+		r->errors_seen = errors;
+}
 
 /** 1 while the device has doorbelled descriptors it has not finished. */
-int wd_dummy_busy(const struct wd_queue *q);
+static inline int
+wd_dummy_ring_busy(const struct wd_dummy_ring *r)
+{
+	return wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_HEAD) !=
+		wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_TAIL);
+}
 
 #ifdef __cplusplus
 }

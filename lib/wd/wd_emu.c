@@ -173,7 +173,9 @@ dom_init(void)
 static void *
 dom_translate(uint64_t iova, size_t len)
 {
-	return wd_iova_translate(&dom.table, iova, len);
+	static __thread unsigned int hint;	/* per engine thread */
+
+	return wd_iova_translate(&dom.table, iova, len, &hint);
 }
 
 void *

@@ -26,15 +26,25 @@ lower(const struct wd_iova_table *t, uint64_t iova)
 }
 
 void *
-wd_iova_translate(const struct wd_iova_table *t, uint64_t iova, size_t len)
+wd_iova_translate(const struct wd_iova_table *t, uint64_t iova, size_t len,
+	unsigned int *hint)
 {
-	unsigned int i = lower(t, iova);
 	uint64_t end = iova + len;
 	const struct wd_iova_map *m;
+	unsigned int i;
 	char *va;
 
-	if (len == 0 || end < iova || i >= t->n || t->maps[i].iova > iova)
+	if (len == 0 || end < iova)
 		return NULL;
+	/* Most requests land in the mapping the previous one used. */
+	if (hint != NULL && *hint < t->n && t->maps[*hint].iova <= iova &&
+	    end <= t->maps[*hint].iova + t->maps[*hint].size)
+		return t->maps[*hint].va + (iova - t->maps[*hint].iova);
+	i = lower(t, iova);
+	if (i >= t->n || t->maps[i].iova > iova)
+		return NULL;
+	if (hint != NULL)
+		*hint = i;
 	m = &t->maps[i];
 	va = m->va + (iova - m->iova);
 	/* Walk on while the next mapping continues both ranges. */

@@ -36,8 +36,10 @@ int wd_iova_add(struct wd_iova_table *t, void *va, uint64_t iova, size_t size);
 int wd_iova_del(struct wd_iova_table *t, uint64_t iova, size_t size);
 
 /* Address of [iova, iova + len), which may span mappings contiguous in
- * both IOVA and address; NULL if any byte is not mapped. */
-void *wd_iova_translate(const struct wd_iova_table *t, uint64_t iova, size_t len);
+ * both IOVA and address; NULL if any byte is not mapped. @hint (may be
+ * NULL) remembers the last mapping used, tried first next time. */
+void *wd_iova_translate(const struct wd_iova_table *t, uint64_t iova, size_t len,
+	unsigned int *hint);
 
 void wd_iova_clear(struct wd_iova_table *t);
 

@@ -32,7 +32,7 @@ RTE_LOG_REGISTER_DEFAULT(wd_dummy_dma_logtype, NOTICE);
 static inline void
 vc_submit(struct wd_dma_vchan *vc)
 {
-	wd_dummy_doorbell(&vc->q);
+	wd_dummy_ring_doorbell(vc->ring);
 	vc->stats.submitted += (uint16_t)(vc->enq - vc->last_submit);
 	vc->last_submit = vc->enq;
 }
@@ -47,7 +47,7 @@ vc_enqueue(struct wd_dma_vchan *vc, uint16_t op, uint64_t src, rte_iova_t dst,
 		return -EINVAL;
 	if (unlikely((uint16_t)(vc->enq - vc->done) >= vc->nb_desc))
 		return -ENOSPC;
-	if (unlikely(wd_dummy_enqueue(&vc->q, op, src, dst, len) != 0))
+	if (unlikely(wd_dummy_ring_enqueue(vc->ring, op, src, dst, len) != 0))
 		return -ENOSPC;
 	id = vc->enq++;
 	/* The engine serves descriptors in order: a fence holds by itself. */
@@ -86,7 +86,7 @@ wd_dma_submit(void *dev_private, uint16_t vchan)
 static inline void
 vc_retire(struct wd_dma_vchan *vc, uint16_t n, uint16_t *last_idx)
 {
-	wd_dummy_retire(&vc->q, n);
+	wd_dummy_ring_retire(vc->ring, n);
 	vc->done += n;
 	vc->stats.completed += n;
 	*last_idx = vc->done - 1;
@@ -99,19 +99,13 @@ wd_dma_completed(void *dev_private, uint16_t vchan, const uint16_t nb_cpls,
 	uint16_t *last_idx, bool *has_error)
 {
 	struct wd_dma_vchan *vc = &((struct wd_dma_dev *)dev_private)->vc[vchan];
-	uint16_t pending = vc->last_submit - vc->done;
-	uint16_t n = 0;
-	uint32_t st;
+	uint16_t n = (uint16_t)wd_dummy_ring_done_ok(vc->ring, nb_cpls);
 
-	while (n < nb_cpls && n < pending) {
-		st = wd_dummy_peek(&vc->q, n);
-		if (st == WD_DUMMY_ST_PENDING)
-			break;
-		if (unlikely(st != WD_DUMMY_ST_OK)) {
+	if (unlikely(n < nb_cpls)) {
+		uint32_t st = wd_dummy_ring_status(vc->ring, n);
+
+		if (st != WD_DUMMY_ST_PENDING && st != WD_DUMMY_ST_OK)
 			*has_error = true;
-			break;
-		}
-		n++;
 	}
 	vc_retire(vc, n, last_idx);
 	return n;
@@ -142,7 +136,7 @@ wd_dma_completed_status(void *dev_private, uint16_t vchan, const uint16_t nb_cpl
 	uint32_t st;
 
 	while (n < nb_cpls && n < pending) {
-		st = wd_dummy_peek(&vc->q, n);
+		st = wd_dummy_ring_status(vc->ring, n);
 		if (st == WD_DUMMY_ST_PENDING)
 			break;
 		status[n] = status_code(st);
@@ -194,7 +188,7 @@ vc_quiesce(struct wd_dma_vchan *vc)
 {
 	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * STOP_TIMEOUT_MS / 1000;
 
-	while (wd_dummy_busy(&vc->q)) {
+	while (wd_dummy_ring_busy(vc->ring)) {
 		if (rte_get_timer_cycles() > end)
 			return -ETIMEDOUT;
 		rte_pause();
@@ -212,12 +206,12 @@ wd_dma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
 	if (conf->direction != RTE_DMA_DIR_MEM_TO_MEM || conf->nb_desc > vc->depth)
 		return -EINVAL;
 	/* Forget old jobs: submit what was written, let the device finish. */
-	wd_dummy_doorbell(&vc->q);
+	wd_dummy_ring_doorbell(vc->ring);
 	if (vc_quiesce(vc) != 0) {
 		WD_DMA_LOG(ERR, "%s: queue %s did not drain", dev->data->dev_name, vc->q.uuid);
 		return -EBUSY;
 	}
-	wd_dummy_retire(&vc->q, wd_dummy_inflight(&vc->q));
+	wd_dummy_ring_retire(vc->ring, wd_dummy_ring_inflight(vc->ring));
 	vc->nb_desc = conf->nb_desc;
 	vc->enq = vc->done = vc->last_submit = 0;
 	memset(&vc->stats, 0, sizeof(vc->stats));
@@ -302,7 +296,8 @@ wd_dma_vchan_status(const struct rte_dma_dev *dev, uint16_t vchan,
 {
 	const struct wd_dma_dev *dd = dev->data->dev_private;
 
-	*status = wd_dummy_busy(&dd->vc[vchan].q) ? RTE_DMA_VCHAN_ACTIVE : RTE_DMA_VCHAN_IDLE;
+	*status = wd_dummy_ring_busy(dd->vc[vchan].ring) ? RTE_DMA_VCHAN_ACTIVE :
+		RTE_DMA_VCHAN_IDLE;
 	return 0;
 }
 
@@ -368,6 +363,7 @@ wd_dma_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 			return rc;
 		}
 		dd->max_vchans = (uint16_t)(i + 1);
+		dd->vc[i].ring = wd_dummy_ring(&dd->vc[i].q);
 		dd->vc[i].depth = wd_queue_depth(&dd->vc[i].q);
 		dd->vc[i].nb_desc = (uint16_t)RTE_MIN(dd->vc[i].depth, (unsigned int)UINT16_MAX);
 	}

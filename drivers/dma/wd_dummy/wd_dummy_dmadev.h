@@ -28,13 +28,14 @@ extern int wd_dummy_dma_logtype;
  */
 struct wd_dma_vchan {
 	/* fast path */
-	struct wd_queue q;
+	struct wd_dummy_ring *ring;	/* of q */
 	uint16_t enq;		/* id of the next job */
 	uint16_t last_submit;	/* enq at the last doorbell */
 	uint16_t done;		/* id of the next job to complete */
 	uint16_t nb_desc;
 	struct rte_dma_stats stats;
 	/* control path */
+	struct wd_queue q;
 	unsigned int depth;
 } __rte_cache_aligned;
 
