@@ -104,6 +104,16 @@ int rte_wd_queue_request(struct rte_wd_device *dev, const char *alg, struct wd_q
 __rte_internal
 void rte_wd_queue_release(struct rte_wd_device *dev, struct wd_queue *q);
 
+/**
+ * Make DPDK memory reachable by WrapDrive queues that a PMD requests from
+ * libwd itself (a vdev such as net_wd, not through this bus): queues of
+ * real devices open into EAL's VFIO container, and for @p emulated
+ * devices every memseg (and memory added later) enters libwd's IOVA
+ * table. Idempotent; the bus undoes it at cleanup.
+ */
+__rte_internal
+int rte_wd_dma_init(int emulated);
+
 #ifdef __cplusplus
 }
 #endif

@@ -495,6 +495,12 @@ rte_wd_queue_request(struct rte_wd_device *dev, const char *alg, struct wd_queue
 	return 0;
 }
 
+int
+rte_wd_dma_init(int emulated)
+{
+	return wd_bus_dma_init(emulated);
+}
+
 void
 rte_wd_queue_release(struct rte_wd_device *dev, struct wd_queue *q)
 {
