@@ -43,6 +43,7 @@ struct wd_emu_dev {
 	unsigned int depth;
 	int cpu;
 	int share_all;
+	int wire;		/* wire= of WD_EMU, -1 unset (NIC models) */
 
 	pthread_mutex_t life;	/* serialises open/close and engine start/stop */
 	pthread_mutex_t lock;	/* protects the queue list; held by the engine */
@@ -57,6 +58,7 @@ struct wd_emu_dev {
 
 static const struct wd_emu_model *const models[] = {
 	&wd_emu_dummy_model,
+	&wd_emu_hns_model,
 };
 #define nb_models (sizeof(models) / sizeof(models[0]))
 
@@ -126,6 +128,7 @@ devs_init(void)
 			    wd_parse_long(getenv("WD_EMU_ENGINE_CPU"), 0, 4095, &v) == 0)
 				d->cpu = (int)v;
 			d->share_all = spec[g].share_all;
+			d->wire = spec[g].wire;
 			pthread_mutex_init(&d->life, NULL);
 			pthread_mutex_init(&d->lock, NULL);
 		}
@@ -148,6 +151,24 @@ static uint32_t
 dev_flags(const struct wd_emu_dev *d)
 {
 	return d->model->flags | (d->share_all ? WD_CAPA_SHARE_ALL : 0);
+}
+
+const char *
+wd_emu_dev_name(const struct wd_emu_dev *d)
+{
+	return d->name;
+}
+
+unsigned int
+wd_emu_dev_queues(const struct wd_emu_dev *d)
+{
+	return d->queues;
+}
+
+int
+wd_emu_dev_wire(const struct wd_emu_dev *d)
+{
+	return d->wire;
 }
 
 /* --- the IOVA table ------------------------------------------------------ */

@@ -50,6 +50,13 @@ struct wd_emu_model {
 
 /* Built-in models (listed in wd_emu.c). */
 extern const struct wd_emu_model wd_emu_dummy_model;
+extern const struct wd_emu_model wd_emu_hns_model;
+
+/* The device of a queue, for models: its name, its instances (queues=)
+ * and its wire= (-1 unset). */
+const char *wd_emu_dev_name(const struct wd_emu_dev *d);
+unsigned int wd_emu_dev_queues(const struct wd_emu_dev *d);
+int wd_emu_dev_wire(const struct wd_emu_dev *d);
 
 /*
  * DMA helpers for models, valid only inside poll(). Return 0, or -EFAULT

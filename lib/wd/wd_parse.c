@@ -168,6 +168,17 @@ parse_emu_opt(struct wd_emu_spec *sp, const char *opt, char *err, size_t errlen)
 		return set_err(err, errlen, "bad option '%s'", opt);
 	memcpy(key, opt, klen);
 	key[klen] = '\0';
+	if (strcmp(key, "wire") == 0) {
+		static const char *const wires[] = { "loop", "pair", "peer", "tap" };
+
+		for (i = 0; i < sizeof(wires) / sizeof(wires[0]); i++) {
+			if (strcmp(eq + 1, wires[i]) == 0) {
+				sp->wire = (int)i;
+				return 0;
+			}
+		}
+		return set_err(err, errlen, "bad value in '%s' (loop, pair, peer, tap)", opt);
+	}
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(key, keys[i].key) != 0)
 			continue;
@@ -205,6 +216,7 @@ parse_emu_group(char *g, struct wd_emu_spec *sp, char *err, size_t errlen)
 	sp->numa_node = -1;
 	sp->priority = 50;
 	sp->cpu = -1;
+	sp->wire = -1;
 	for (tok = strtok_r(g, ":", &save); tok != NULL; tok = strtok_r(NULL, ":", &save)) {
 		if (first) {
 			rc = wd_parse_name(tok, sp->device_api, sizeof(sp->device_api));

@@ -40,6 +40,7 @@ struct wd_emu_spec {
 	unsigned int depth;	/* depth=N descriptors, 0 = model's */
 	int cpu;		/* cpu=N engine thread pinning, -1 none */
 	int share_all;		/* share_all=1: offer WD_CAPA_SHARE_ALL */
+	int wire;		/* wire=loop|pair|peer|tap (NIC models): 0..3, -1 unset */
 };
 
 /*

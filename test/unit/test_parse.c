@@ -119,6 +119,30 @@ test_emu_spec(void)
 	CHECK(strstr(err, "64") != NULL, "err=%s", err);
 }
 
+/* wire=, the NIC models' key (hisi_hns_v1) */
+static void
+test_emu_wire(void)
+{
+	struct wd_emu_spec s[4];
+	char err[128] = "";
+
+	CHECK_RC(wd_parse_emu_spec("hisi_hns_v1", s, 4, err, sizeof(err)), 1);
+	CHECK(s[0].wire == -1, "wire unset: %d", s[0].wire);
+	CHECK_RC(wd_parse_emu_spec("hisi_hns_v1:2:wire=peer:cpu=1,hisi_hns_v1:wire=tap", s, 4,
+				   err, sizeof(err)), 2);
+	CHECK(s[0].wire == 2 && s[0].cpu == 1 && s[0].count == 2, "peer: %d", s[0].wire);
+	CHECK(s[1].wire == 3, "tap: %d", s[1].wire);
+	CHECK_RC(wd_parse_emu_spec("hisi_hns_v1:wire=loop", s, 4, err, sizeof(err)), 1);
+	CHECK(s[0].wire == 0, "loop: %d", s[0].wire);
+	CHECK_RC(wd_parse_emu_spec("hisi_hns_v1:queues=4:wire=pair", s, 4, err, sizeof(err)), 1);
+	CHECK(s[0].wire == 1 && s[0].queues == 4, "pair: %d", s[0].wire);
+	CHECK_RC(wd_parse_emu_spec("hisi_hns_v1:wire=fibre", s, 4, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "wire=fibre") != NULL, "err=%s", err);
+	CHECK_RC(wd_parse_emu_spec("hisi_hns_v1:wire=", s, 4, err, sizeof(err)), -EINVAL);
+	CHECK_RC(wd_parse_emu_spec("hisi_hns_v1:wire=LOOP", s, 4, err, sizeof(err)), -EINVAL);
+	CHECK_RC(wd_parse_emu_spec("hisi_hns_v1:wire=loop2", s, 4, err, sizeof(err)), -EINVAL);
+}
+
 int
 main(void)
 {
@@ -127,5 +151,6 @@ main(void)
 	test_name();
 	test_uuid();
 	test_emu_spec();
+	test_emu_wire();
 	return wd_test_done("test_parse");
 }

@@ -1,0 +1,724 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 WrapDrive authors
+ */
+
+/*
+ * Device model of "hisi_hns_v1" (see hisi_hns_v1.h): HNS ring pairs and
+ * the wire between them.
+ *
+ * Each queue is one ring pair. The engine polling a queue takes packets
+ * from its TX ring in order, checks every BD before touching memory, and
+ * puts the frame on the queue's wire (WD_EMU "wire=" of the device):
+ *   loop  the ring pair's own RX ring (the default);
+ *   pair  ring pair i <-> i + queues/2 of the same device, as if the NIC
+ *         had two ports cabled back to back (one engine serves both);
+ *   peer  device hisi_hns<2k> ring pair i <-> hisi_hns<2k+1> ring pair i
+ *         (both devices say wire=peer; each engine feeds the other's RX);
+ *   tap   a Linux TAP interface named after the device (hisi_hns0...),
+ *         one multi-queue file per ring pair, so frames reach the kernel.
+ * The LOOPBACK register overrides the wire for a self test.
+ *
+ * Between rings the wire has flow control (as 802.3x pause): a frame
+ * waits in the TX ring until the receiving ring has posted enough BDs,
+ * so nothing is lost while the receiver is enabled. A frame for a
+ * receiver that is closed, disabled or in loopback is dropped and counted
+ * (TX_DROPS): the link is down.
+ *
+ * An RX ring is fed by one engine at a time (the sender's), under the
+ * ring's feed lock; links between queues change under the registry lock,
+ * which pollers hold for reading, so a peer never goes away mid-copy.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <linux/if_tun.h>
+
+#include "hisi_hns_v1.h"
+#include "wd_emu.h"
+#include "wd_private.h"
+#include "wd_uapi.h"
+
+struct seg {
+	char *p;
+	uint32_t len;
+};
+
+struct hns_eq {
+	struct wd_emu_queue *eq;
+	const char *dev;		/* device name */
+	unsigned int index;		/* ring pair in the device */
+	int wire;			/* HNS_WIRE_* */
+	int tap_fd;
+	struct hns_eq *peer;		/* pair/peer partner (registry lock) */
+	struct hns_eq *next;		/* registry */
+
+	/* TX side: this queue's engine only */
+	uint32_t tx_head;		/* next BD to read */
+	uint32_t tx_posted;		/* BDs posted, not read yet */
+	uint64_t tx_pkts, tx_bytes, tx_errors, tx_drops;
+
+	/* RX side: whoever feeds the ring, under rx_lock */
+	int rx_lock;
+	uint32_t rx_fill;		/* next BD to fill */
+	uint32_t rx_avail;		/* posted BDs not filled yet */
+	int rx_paused;
+	uint64_t rx_pkts, rx_bytes, rx_errors, rx_pauses;
+};
+
+static pthread_rwlock_t registry_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct hns_eq *registry;
+
+/* --- registers and rings --------------------------------------------- */
+
+static inline struct hns_rx_desc *
+rx_ring(const struct hns_eq *h)
+{
+	return h->eq->ring;
+}
+
+static inline struct hns_tx_desc *
+tx_ring(const struct hns_eq *h)
+{
+	return (struct hns_tx_desc *)((char *)h->eq->ring +
+				      (size_t)h->eq->depth * sizeof(struct hns_rx_desc));
+}
+
+static inline uint32_t *
+reg(const struct hns_eq *h, unsigned int off)
+{
+	return (uint32_t *)((char *)h->eq->regs + off);
+}
+
+static inline uint32_t
+reg_take(const struct hns_eq *h, unsigned int off)
+{
+	return __atomic_exchange_n(reg(h, off), 0, __ATOMIC_ACQUIRE);
+}
+
+static inline void
+stat_set(const struct hns_eq *h, unsigned int off, uint64_t v)
+{
+	__atomic_store_n((uint64_t *)((char *)h->eq->regs + off), v, __ATOMIC_RELAXED);
+}
+
+static inline int
+enabled(const struct hns_eq *h)
+{
+	return wd_emu_reg_read(h->eq, HNS_PREFETCH_EN) == 1;
+}
+
+static inline int
+in_loopback(const struct hns_eq *h)
+{
+	return wd_emu_reg_read(h->eq, HNS_REG_LOOPBACK) == 1;
+}
+
+static inline void
+rx_lock(struct hns_eq *h)
+{
+	while (__atomic_exchange_n(&h->rx_lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&h->rx_lock, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+}
+
+static inline void
+rx_unlock(struct hns_eq *h)
+{
+	__atomic_store_n(&h->rx_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* --- the registry: queue indexes and links ------------------------------ */
+
+static int
+dev_number(const char *dev, const char **prefix_end)
+{
+	const char *p = dev + strlen(dev);
+
+	while (p > dev && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	*prefix_end = p;
+	return *p ? atoi(p) : -1;
+}
+
+/* Is @b the partner of @a? (registry lock held) */
+static int
+partners(const struct hns_eq *a, const struct hns_eq *b)
+{
+	unsigned int half;
+	const char *ea, *eb;
+	int na, nb;
+
+	if (a->wire != b->wire)
+		return 0;
+	switch (a->wire) {
+	case HNS_WIRE_PAIR:
+		half = wd_emu_dev_queues(a->eq->dev) / 2;
+		return a->eq->dev == b->eq->dev && half > 0 &&
+			a->index < 2 * half && b->index < 2 * half &&
+			(a->index + half == b->index || b->index + half == a->index);
+	case HNS_WIRE_PEER:
+		na = dev_number(a->dev, &ea);
+		nb = dev_number(b->dev, &eb);
+		return na >= 0 && nb >= 0 && (na ^ 1) == nb && ea - a->dev == eb - b->dev &&
+			strncmp(a->dev, b->dev, (size_t)(ea - a->dev)) == 0 &&
+			a->index == b->index;
+	default:
+		return 0;
+	}
+}
+
+static int
+tap_open(struct hns_eq *h)
+{
+	struct ifreq ifr;
+	int fd, s;
+
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		WD_ERR("%s: cannot open /dev/net/tun: %s", h->dev, strerror(errno));
+		return -errno;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", h->dev);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE;
+	if (ioctl(fd, TUNSETIFF, &ifr) != 0) {
+		int rc = -errno;
+
+		WD_ERR("%s: cannot attach to TAP %s: %s (needs CAP_NET_ADMIN)", h->dev, h->dev,
+		       strerror(errno));
+		close(fd);
+		return rc;
+	}
+	/* Bring it up; someone with the right may do it later instead. */
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s >= 0) {
+		if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP)) {
+			ifr.ifr_flags |= IFF_UP;
+			if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+				WD_WARN("%s: cannot bring TAP %s up: %s", h->dev, h->dev,
+					strerror(errno));
+		}
+		close(s);
+	}
+	h->tap_fd = fd;
+	return 0;
+}
+
+/* --- model operations ------------------------------------------------------ */
+
+static size_t
+hns_regs_size(unsigned int depth)
+{
+	return HNS_REGS_SIZE;
+}
+
+static size_t
+hns_ring_size(unsigned int depth)
+{
+	return (size_t)depth * (sizeof(struct hns_rx_desc) + sizeof(struct hns_tx_desc));
+}
+
+static int
+hns_init(struct wd_emu_queue *eq)
+{
+	unsigned int queues = wd_emu_dev_queues(eq->dev), i;
+	struct hns_eq *h, *o;
+	uint64_t used = 0;
+	int rc;
+
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return -ENOMEM;
+	h->eq = eq;
+	h->dev = wd_emu_dev_name(eq->dev);
+	h->wire = wd_emu_dev_wire(eq->dev);
+	if (h->wire < 0)
+		h->wire = HNS_WIRE_LOOP;
+	h->tap_fd = -1;
+	eq->model_priv = h;
+
+	pthread_rwlock_wrlock(&registry_lock);
+	for (o = registry; o != NULL; o = o->next)
+		if (o->eq->dev == eq->dev && o->index < 64)
+			used |= 1ull << o->index;
+	for (i = 0; i < queues && i < 64 && (used & (1ull << i)); i++)
+		;
+	if (i >= queues || i >= 64) {
+		pthread_rwlock_unlock(&registry_lock);
+		free(h);
+		return -EBUSY;
+	}
+	h->index = i;
+	if (h->wire == HNS_WIRE_TAP) {
+		rc = tap_open(h);
+		if (rc != 0) {
+			pthread_rwlock_unlock(&registry_lock);
+			free(h);
+			return rc;
+		}
+	}
+	for (o = registry; o != NULL; o = o->next) {
+		if (partners(h, o)) {
+			h->peer = o;
+			o->peer = h;
+			break;
+		}
+	}
+	h->next = registry;
+	registry = h;
+	pthread_rwlock_unlock(&registry_lock);
+
+	wd_emu_reg_write(eq, HNS_RX_BASEADDR_L, 0);
+	wd_emu_reg_write(eq, HNS_RX_BD_NUM, eq->depth);
+	wd_emu_reg_write(eq, HNS_RX_BD_LEN, HNS_BD_LEN_2048);
+	wd_emu_reg_write(eq, HNS_TX_BASEADDR_L,
+			 (uint32_t)(eq->depth * sizeof(struct hns_rx_desc)));
+	wd_emu_reg_write(eq, HNS_TX_BD_NUM, eq->depth);
+	wd_emu_reg_write(eq, HNS_REG_VERSION, HNS_VERSION);
+	wd_emu_reg_write(eq, HNS_REG_QUEUE, h->index);
+	wd_emu_reg_write(eq, HNS_REG_WIRE, (uint32_t)h->wire);
+	wd_emu_reg_write(eq, HNS_REG_MAX_FRAME, HNS_MAX_FRAME);
+	return 0;
+}
+
+static void
+hns_fini(struct wd_emu_queue *eq)
+{
+	struct hns_eq *h = eq->model_priv, **pp;
+
+	if (h == NULL)
+		return;
+	pthread_rwlock_wrlock(&registry_lock);
+	for (pp = &registry; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == h) {
+			*pp = h->next;
+			break;
+		}
+	}
+	if (h->peer != NULL)
+		h->peer->peer = NULL;
+	pthread_rwlock_unlock(&registry_lock);
+	if (h->tap_fd >= 0)
+		close(h->tap_fd);
+	free(h);
+	eq->model_priv = NULL;
+}
+
+/* --- receiving ------------------------------------------------------------- */
+
+static inline uint32_t
+classify(const char *f, uint32_t len)
+{
+	uint32_t l3 = HNS_L3ID_OTHER, l4 = HNS_L4ID_OTHER;
+	uint16_t type;
+
+	if (len >= 14) {
+		type = (uint16_t)((uint8_t)f[12] << 8 | (uint8_t)f[13]);
+		if (type == 0x0800 && len >= 34) {
+			l3 = HNS_L3ID_IPV4;
+			switch ((uint8_t)f[23]) {
+			case 6: l4 = HNS_L4ID_TCP; break;
+			case 17: l4 = HNS_L4ID_UDP; break;
+			case 1: l4 = HNS_L4ID_ICMP; break;
+			default: break;
+			}
+		} else if (type == 0x86DD) {
+			l3 = HNS_L3ID_IPV6;
+		} else if (type == 0x0806) {
+			l3 = HNS_L3ID_ARP;
+		}
+	}
+	return l3 << HNS_RXD_L3ID_SHIFT | l4 << HNS_RXD_L4ID_SHIFT;
+}
+
+/* Take the refill doorbell (rx_lock held). */
+static inline void
+rx_collect(struct hns_eq *r)
+{
+	uint32_t n = reg_take(r, HNS_RX_HEAD);
+
+	r->rx_avail += n;
+	if (r->rx_avail > r->eq->depth)		/* a driver bug: trust one ring */
+		r->rx_avail = r->eq->depth;
+}
+
+/* BDs a frame of @len takes in @r, or 0 if it cannot fit in any case. */
+static inline uint32_t
+rx_bds(uint32_t len, uint32_t bufsize)
+{
+	uint32_t n = (len + bufsize - 1) / bufsize;
+
+	return n <= HNS_RX_MAX_BDS ? n : 0;
+}
+
+/* Write @n BDs from rx_fill: the frame in @seg (or error BDs if @err). */
+static void
+rx_fill(struct hns_eq *r, const struct seg *seg, unsigned int nseg, uint32_t len,
+	uint32_t n, uint32_t bufsize)
+{
+	struct hns_rx_desc *ring = rx_ring(r), *d;
+	uint32_t mask = r->eq->depth - 1, i, chunk, off = 0, flags;
+	unsigned int si = 0;
+	uint32_t so = 0, c;
+	char *dst[HNS_RX_MAX_BDS];
+	int fault = 0;
+
+	/* Every buffer must be writable before a byte is written. */
+	for (i = 0; i < n; i++) {
+		d = &ring[(r->rx_fill + i) & mask];
+		chunk = len - i * bufsize < bufsize ? len - i * bufsize : bufsize;
+		dst[i] = wd_emu_dma_ptr(r->eq, d->addr, chunk);
+		if (dst[i] == NULL)
+			fault = 1;
+	}
+	flags = (n - 1) << HNS_RXD_BUFNUM_SHIFT | HNS_RXD_VLD;
+	if (fault) {
+		flags |= HNS_RXD_DROP | HNS_RXD_L2E;
+		r->rx_errors++;
+	} else {
+		flags |= classify(seg[0].p, seg[0].len);
+		r->rx_pkts++;
+		r->rx_bytes += len;
+	}
+	for (i = 0; i < n; i++) {
+		d = &ring[(r->rx_fill + i) & mask];
+		chunk = len - off < bufsize ? len - off : bufsize;
+		if (!fault) {
+			/* gather from the TX segments */
+			for (c = 0; c < chunk; ) {
+				uint32_t k = seg[si].len - so;
+
+				if (k > chunk - c)
+					k = chunk - c;
+				memcpy(dst[i] + c, seg[si].p + so, k);
+				c += k;
+				so += k;
+				if (so == seg[si].len && si + 1 < nseg) {
+					si++;
+					so = 0;
+				}
+			}
+		}
+		off += chunk;
+		d->pkt_len = fault ? 0 : (uint16_t)len;
+		d->size = fault ? 0 : (uint16_t)chunk;
+		d->vlan_cfi_pri = 0;
+		d->rss_hash = 0;
+		d->ipoff_bnum_pid_flag = flags | (i == n - 1 ? HNS_RXD_FE : 0);
+	}
+	r->rx_fill = (r->rx_fill + n) & mask;
+	r->rx_avail -= n;
+}
+
+/* Make @n filled BDs visible and publish the RX counters (rx_lock held). */
+static void
+rx_publish(struct hns_eq *r, uint32_t n)
+{
+	if (n != 0)
+		__atomic_fetch_add(reg(r, HNS_RX_FBDNUM), n, __ATOMIC_RELEASE);
+	wd_emu_reg_write(r->eq, HNS_RX_TAIL, r->rx_fill);
+	stat_set(r, HNS_STAT_RX_PKTS, r->rx_pkts);
+	stat_set(r, HNS_STAT_RX_BYTES, r->rx_bytes);
+	stat_set(r, HNS_STAT_RX_ERRORS, r->rx_errors);
+	stat_set(r, HNS_STAT_RX_PAUSES, r->rx_pauses);
+}
+
+/* --- transmitting ------------------------------------------------------------ */
+
+/*
+ * Check the packet at tx_head: its BDs in @nb and, if good, its segments
+ * and length. @return HNS_TX_ST_*, or -1 if not all its BDs are posted.
+ */
+static int
+tx_parse(struct hns_eq *h, struct seg *seg, uint32_t *nb, uint32_t *len)
+{
+	const struct hns_tx_desc *ring = tx_ring(h), *d;
+	uint32_t mask = h->eq->depth - 1, i, n, total = 0;
+	uint8_t bufnum;
+	int st = HNS_TX_ST_OK;
+
+	d = &ring[h->tx_head];
+	bufnum = d->bufnum & HNS_TXD_BUFNUM_MASK;
+	n = bufnum + 1u;
+	if (n > h->tx_posted) {
+		if (h->tx_posted >= HNS_TX_MAX_BDS)
+			n = h->tx_posted;	/* cannot be a whole packet */
+		else
+			return -1;		/* wait for the rest */
+		st = HNS_TX_ST_INVALID;
+	}
+	*nb = n;
+	for (i = 0; i < n && st == HNS_TX_ST_OK; i++) {
+		d = &ring[(h->tx_head + i) & mask];
+		if (!(d->flags & HNS_TXD_VLD) || (d->bufnum & HNS_TXD_BUFNUM_MASK) != bufnum ||
+		    !!(d->flags & HNS_TXD_FE) != (i == n - 1) ||
+		    d->send_size == 0 || d->send_size > HNS_TX_MAX_SIZE) {
+			st = HNS_TX_ST_INVALID;
+			break;
+		}
+		total += d->send_size;
+		seg[i].len = d->send_size;
+	}
+	if (st == HNS_TX_ST_OK && total > HNS_MAX_FRAME)
+		st = HNS_TX_ST_OVERSIZE;
+	if (st == HNS_TX_ST_OK && total < HNS_MIN_FRAME)
+		st = HNS_TX_ST_INVALID;
+	for (i = 0; i < n && st == HNS_TX_ST_OK; i++) {
+		d = &ring[(h->tx_head + i) & mask];
+		seg[i].p = wd_emu_dma_ptr(h->eq, d->addr, seg[i].len);
+		if (seg[i].p == NULL)
+			st = HNS_TX_ST_FAULT;
+	}
+	*len = total;
+	return st;
+}
+
+/* Send one good frame to the TAP. @return 0 sent or dropped, -EAGAIN wait. */
+static int
+tx_tap(struct hns_eq *h, const struct seg *seg, uint32_t nb, uint32_t len)
+{
+	struct iovec iov[HNS_TX_MAX_BDS];
+	uint32_t i;
+	ssize_t w;
+
+	for (i = 0; i < nb; i++)
+		iov[i] = (struct iovec){ .iov_base = seg[i].p, .iov_len = seg[i].len };
+	w = writev(h->tap_fd, iov, (int)nb);
+	if (w < 0 && errno == EAGAIN)
+		return -EAGAIN;
+	if (w != (ssize_t)len) {
+		h->tx_drops++;
+		return 0;
+	}
+	h->tx_pkts++;
+	h->tx_bytes += len;
+	return 0;
+}
+
+/* Where @h's frames go: a ring (possibly @h), or NULL with *tap set. */
+static struct hns_eq *
+tx_dest(struct hns_eq *h, int *tap)
+{
+	*tap = 0;
+	if (in_loopback(h) || h->wire == HNS_WIRE_LOOP)
+		return h;
+	if (h->wire == HNS_WIRE_TAP) {
+		*tap = 1;
+		return NULL;
+	}
+	return h->peer;
+}
+
+static void
+tx_consume(struct hns_eq *h, uint32_t nb)
+{
+	h->tx_head = (h->tx_head + nb) & (h->eq->depth - 1);
+	h->tx_posted -= nb;
+}
+
+static unsigned int
+tx_poll(struct hns_eq *h, unsigned int budget)
+{
+	struct seg seg[HNS_TX_MAX_BDS];
+	struct hns_eq *r;
+	uint32_t nb, len, need, filled = 0, bufsize = 0;
+	unsigned int n = 0;
+	int st, tap, up;
+
+	h->tx_posted += reg_take(h, HNS_TX_TAIL);
+	if (h->tx_posted > h->eq->depth)
+		h->tx_posted = h->eq->depth;
+	r = tx_dest(h, &tap);
+	up = tap || (r != NULL && enabled(r) && (r == h || !in_loopback(r)));
+	if (wd_emu_reg_read(h->eq, HNS_REG_LINK) != (uint32_t)up)
+		wd_emu_reg_write(h->eq, HNS_REG_LINK, (uint32_t)up);
+	if (h->tx_posted == 0)
+		return 0;
+	if (up && r != NULL) {
+		rx_lock(r);
+		rx_collect(r);
+		bufsize = HNS_BD_LEN_BYTES(wd_emu_reg_read(r->eq, HNS_RX_BD_LEN) & 3);
+	}
+	while (n < budget && h->tx_posted > 0) {
+		st = tx_parse(h, seg, &nb, &len);
+		if (st < 0)
+			break;
+		if (st != HNS_TX_ST_OK) {
+			tx_ring(h)[h->tx_head].status = (uint8_t)st;
+			h->tx_errors++;
+		} else if (!up) {
+			h->tx_drops++;
+		} else if (tap) {
+			if (tx_tap(h, seg, nb, len) != 0)
+				break;
+		} else {
+			need = rx_bds(len, bufsize);
+			if (need == 0) {
+				/* longer than the receiver's buffers can hold */
+				r->rx_errors++;
+			} else if (r->rx_avail < need) {
+				if (!r->rx_paused) {
+					r->rx_paused = 1;
+					r->rx_pauses++;
+				}
+				break;
+			} else {
+				r->rx_paused = 0;
+				rx_fill(r, seg, nb, len, need, bufsize);
+				filled += need;
+				h->tx_pkts++;
+				h->tx_bytes += len;
+			}
+		}
+		tx_consume(h, nb);
+		n++;
+	}
+	if (up && r != NULL) {
+		rx_publish(r, filled);
+		rx_unlock(r);
+	}
+	/* Buffers are no longer read: software may reclaim them. */
+	wd_emu_reg_write(h->eq, HNS_TX_HEAD, h->tx_head);
+	wd_emu_reg_write(h->eq, HNS_TX_FBDNUM, h->tx_posted);
+	stat_set(h, HNS_STAT_TX_PKTS, h->tx_pkts);
+	stat_set(h, HNS_STAT_TX_BYTES, h->tx_bytes);
+	stat_set(h, HNS_STAT_TX_ERRORS, h->tx_errors);
+	stat_set(h, HNS_STAT_TX_DROPS, h->tx_drops);
+	return n;
+}
+
+/* Frames from the TAP into our RX ring. */
+static unsigned int
+tap_rx_poll(struct hns_eq *h, unsigned int budget)
+{
+	static __thread char scratch[HNS_RX_MAX_BDS * 4096];
+	struct hns_rx_desc *ring = rx_ring(h), *d;
+	struct iovec iov[HNS_RX_MAX_BDS];
+	uint32_t mask = h->eq->depth - 1, bufsize, i, k, n, filled = 0, flags;
+	unsigned int got = 0;
+	ssize_t len;
+	int fault;
+
+	rx_lock(h);
+	rx_collect(h);
+	bufsize = HNS_BD_LEN_BYTES(wd_emu_reg_read(h->eq, HNS_RX_BD_LEN) & 3);
+	while (got < budget && h->rx_avail >= HNS_RX_MAX_BDS) {
+		fault = 0;
+		for (i = 0; i < HNS_RX_MAX_BDS; i++) {
+			d = &ring[(h->rx_fill + i) & mask];
+			iov[i].iov_base = wd_emu_dma_ptr(h->eq, d->addr, bufsize);
+			iov[i].iov_len = bufsize;
+			if (iov[i].iov_base == NULL)
+				fault = 1;
+		}
+		if (fault) {
+			iov[0] = (struct iovec){ .iov_base = scratch, .iov_len = sizeof(scratch) };
+			len = readv(h->tap_fd, iov, 1);
+		} else {
+			len = readv(h->tap_fd, iov, HNS_RX_MAX_BDS);
+		}
+		if (len <= 0)
+			break;
+		n = rx_bds((uint32_t)len, bufsize);
+		if (n == 0)
+			n = 1;
+		flags = (n - 1) << HNS_RXD_BUFNUM_SHIFT | HNS_RXD_VLD;
+		if (fault || len > (ssize_t)(bufsize * HNS_RX_MAX_BDS)) {
+			flags |= HNS_RXD_DROP | HNS_RXD_L2E;
+			h->rx_errors++;
+		} else {
+			flags |= classify(iov[0].iov_base, (uint32_t)len);
+			h->rx_pkts++;
+			h->rx_bytes += (uint64_t)len;
+		}
+		for (i = 0, k = (uint32_t)len; i < n; i++) {
+			uint32_t chunk = k < bufsize ? k : bufsize;
+
+			d = &ring[(h->rx_fill + i) & mask];
+			d->pkt_len = (flags & HNS_RXD_DROP) ? 0 : (uint16_t)len;
+			d->size = (flags & HNS_RXD_DROP) ? 0 : (uint16_t)chunk;
+			k -= chunk;
+			d->vlan_cfi_pri = 0;
+			d->rss_hash = 0;
+			d->ipoff_bnum_pid_flag = flags | (i == n - 1 ? HNS_RXD_FE : 0);
+		}
+		h->rx_fill = (h->rx_fill + n) & mask;
+		h->rx_avail -= n;
+		filled += n;
+		got++;
+	}
+	rx_publish(h, filled);
+	rx_unlock(h);
+	return got;
+}
+
+/* Forget every posted BD; both rings restart at 0 (disabled queue). */
+static void
+hns_reset(struct hns_eq *h)
+{
+	rx_lock(h);
+	reg_take(h, HNS_RX_HEAD);
+	reg_take(h, HNS_TX_TAIL);
+	h->rx_fill = 0;
+	h->rx_avail = 0;
+	h->rx_paused = 0;
+	h->tx_head = 0;
+	h->tx_posted = 0;
+	__atomic_store_n(reg(h, HNS_RX_FBDNUM), 0, __ATOMIC_RELEASE);
+	wd_emu_reg_write(h->eq, HNS_RX_TAIL, 0);
+	wd_emu_reg_write(h->eq, HNS_TX_HEAD, 0);
+	wd_emu_reg_write(h->eq, HNS_TX_FBDNUM, 0);
+	rx_unlock(h);
+	wd_emu_reg_write(h->eq, HNS_REG_RESET, 0);
+}
+
+static unsigned int
+hns_poll(struct wd_emu_queue *eq, unsigned int budget)
+{
+	struct hns_eq *h = eq->model_priv;
+	unsigned int n = 0;
+
+	if (!enabled(h)) {
+		if (wd_emu_reg_read(eq, HNS_REG_LINK) != 0)
+			wd_emu_reg_write(eq, HNS_REG_LINK, 0);
+		if (wd_emu_reg_read(eq, HNS_REG_RESET) == 1) {
+			pthread_rwlock_rdlock(&registry_lock);
+			hns_reset(h);
+			pthread_rwlock_unlock(&registry_lock);
+			return 1;
+		}
+		return 0;
+	}
+	pthread_rwlock_rdlock(&registry_lock);
+	n = tx_poll(h, budget);
+	if (h->wire == HNS_WIRE_TAP && !in_loopback(h))
+		n += tap_rx_poll(h, budget);
+	pthread_rwlock_unlock(&registry_lock);
+	return n;
+}
+
+const struct wd_emu_model wd_emu_hns_model = {
+	.device_api = HNS_API,
+	.dev_prefix = "hisi_hns",
+	.drv_name = "hns",
+	.alg = HNS_ALG,
+	.flags = 0,
+	.queues = 16,
+	.depth = HNS_DEPTH_DEFAULT,
+	.depth_min = HNS_DEPTH_MIN,
+	.depth_max = HNS_DEPTH_MAX,
+	.regs_size = hns_regs_size,
+	.ring_size = hns_ring_size,
+	.init = hns_init,
+	.fini = hns_fini,
+	.poll = hns_poll,
+};

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 WrapDrive authors
+ */
+
+/* End to end on the emu backend: the hisi_hns_v1 user driver against the
+ * HNS device model and its wires (loop, pair, peer, link down), bad
+ * descriptors, multi-BD frames, flow control and reset. The TAP wire is
+ * tested in test/dpdk (it needs CAP_NET_ADMIN). */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "wd.h"
+#include "wd_hns.h"
+#include "wd_test.h"
+
+#define TMO 10000	/* ms */
+
+/* hisi_hns0: loop; hisi_hns1: 2 ring pairs, 0<->1; hisi_hns2 <->
+ * hisi_hns3 (peer), depth 64. */
+static const char *const emu_spec =
+	"hisi_hns_v1:1:wire=loop,hisi_hns_v1:1:queues=2:wire=pair,"
+	"hisi_hns_v1:2:wire=peer:depth=64";
+
+#define BUF 2048
+#define NBUF 64
+static uint8_t pool[2][NBUF][BUF] __attribute__((aligned(4096)));
+static uint8_t unshared[BUF] __attribute__((aligned(64)));
+
+static struct wd_capa
+capa_dev(const char *dev)
+{
+	return (struct wd_capa){ .device_api = HNS_API, .dev = dev, .numa_node = WD_NUMA_ANY };
+}
+
+static uint64_t
+iova(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static void
+fill_frame(uint8_t *p, size_t n, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		seed = seed * 1103515245u + 12345u;
+		p[i] = (uint8_t)(seed >> 16);
+	}
+	if (n >= 14) {
+		p[12] = 0x08;	/* IPv4, UDP when long enough */
+		p[13] = 0x00;
+		if (n > 23)
+			p[23] = 17;
+	}
+}
+
+static uint64_t
+ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Wait until @n RX BDs are filled; @return the count seen. */
+static uint32_t
+wait_filled(struct wd_hns_ring *r, uint32_t n)
+{
+	uint64_t end = ms_now() + TMO;
+	uint32_t f;
+
+	while ((f = wd_hns_rx_filled(r)) < n && ms_now() < end)
+		;
+	return f;
+}
+
+/* Wait until the device has read @n TX BDs. */
+static uint32_t
+wait_sent(struct wd_hns_ring *r, uint32_t n)
+{
+	uint64_t end = ms_now() + TMO;
+	uint32_t d;
+
+	while ((d = wd_hns_tx_done(r)) < n && ms_now() < end)
+		;
+	return d;
+}
+
+static void
+post_rx(struct wd_hns_ring *r, int p, unsigned int first, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		wd_hns_rx_post(r, iova(pool[p][first + i]));
+	wd_hns_rx_doorbell(r);
+}
+
+/* Messages on a looped ring pair: frames of many sizes come back intact. */
+static void
+test_loop_messages(void)
+{
+	static const uint32_t sizes[] = { 14, 60, 64, 65, 128, 1514, 2048 };
+	struct wd_capa c = capa_dev("hisi_hns0");
+	struct wd_hns_msg tx, rx[8], *m;
+	struct wd_queue q;
+	uint64_t st[HNS_NB_STATS];
+	void *resp;
+	unsigned int i, k;
+
+	CHECK_RC(wd_request_queue(&q, &c), 0);
+	if (q.impl == NULL)
+		return;
+	CHECK(wd_queue_depth(&q) == HNS_DEPTH_DEFAULT, "depth %u", wd_queue_depth(&q));
+	CHECK_RC(wd_mem_share(&q, pool, sizeof(pool), 0), 0);
+	for (k = 0; k < 8; k++) {
+		rx[k] = (struct wd_hns_msg){ .op = WD_HNS_OP_RX, .iova = iova(pool[1][k]),
+					     .len = BUF };
+		CHECK_RC(wd_send(&q, &rx[k]), 0);
+	}
+	CHECK_RC(wd_send(&q, &(struct wd_hns_msg){ .op = WD_HNS_OP_RX, .len = 100 }), -EINVAL);
+	CHECK_RC(wd_send(&q, &(struct wd_hns_msg){ .op = 7 }), -EINVAL);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		fill_frame(pool[0][0], sizes[i], i);
+		tx = (struct wd_hns_msg){ .op = WD_HNS_OP_TX, .iova = iova(pool[0][0]),
+					  .len = sizes[i] };
+		CHECK_RC(wd_send(&q, &tx), 0);
+		/* RX first: the received frame, then the sent one */
+		CHECK_RC(wd_recv_sync(&q, &resp, TMO), 0);
+		m = resp;
+		CHECK(m == &rx[i % 8], "rx msg %p", resp);
+		CHECK(m->status == 0 && m->len == sizes[i] && m->pkt_len == sizes[i],
+		      "size %u: status %u len %u", sizes[i], m->status, m->len);
+		CHECK(memcmp(pool[1][i % 8], pool[0][0], sizes[i]) == 0, "data %u", sizes[i]);
+		CHECK(m->rx_flags & HNS_RXD_FE, "FE");
+		if (sizes[i] >= 34)
+			CHECK(((m->rx_flags & HNS_RXD_L4ID_MASK) >> HNS_RXD_L4ID_SHIFT) ==
+			      HNS_L4ID_UDP, "l4 %x", m->rx_flags);
+		CHECK_RC(wd_recv_sync(&q, &resp, TMO), 0);
+		CHECK(resp == &tx && tx.status == HNS_TX_ST_OK, "tx status %u", tx.status);
+		/* post the buffer again */
+		rx[i % 8].len = BUF;
+		CHECK_RC(wd_send(&q, &rx[i % 8]), 0);
+	}
+	/* a TX BD over 8191 bytes is refused by the driver */
+	tx.len = 8192;
+	CHECK_RC(wd_send(&q, &tx), -EINVAL);
+	wd_hns_stats(&q, st);
+	CHECK(st[0] == 7 && st[4] == 7 && st[2] == 0 && st[6] == 0,
+	      "stats tx %llu rx %llu", (unsigned long long)st[0], (unsigned long long)st[4]);
+	CHECK(wd_hns_link(wd_hns_ring(&q)), "loop link up");
+	CHECK_RC(wd_mem_unshare(&q, pool, sizeof(pool)), 0);
+	wd_release_queue(&q);
+}
+
+/* Bad descriptors: unshared, zero length, oversize, broken chains. */
+static void
+test_bad_bds(void)
+{
+	struct wd_capa c = capa_dev("hisi_hns0");
+	struct wd_hns_ring *r;
+	struct wd_queue q;
+	uint64_t st[HNS_NB_STATS];
+	uint32_t s0, s1, s2, s3, i;
+
+	CHECK_RC(wd_request_queue(&q, &c), 0);
+	if (q.impl == NULL)
+		return;
+	r = wd_hns_ring(&q);
+	CHECK_RC(wd_mem_share(&q, pool, sizeof(pool), 0), 0);
+	post_rx(r, 1, 0, 16);
+	/* unshared TX buffer */
+	s0 = wd_hns_tx_bd(r, iova(unshared), 64, 1, 1);
+	/* zero length */
+	s1 = wd_hns_tx_bd(r, iova(pool[0][0]), 0, 1, 1);
+	/* oversize: 2 x 8000 bytes > 9600 */
+	s2 = wd_hns_tx_bd(r, iova(pool[0][0]), 8000, 2, 0);
+	wd_hns_tx_bd(r, iova(pool[0][0]), 8000, 2, 1);
+	/* FE missing on the last of 2 */
+	s3 = wd_hns_tx_bd(r, iova(pool[0][0]), 100, 2, 0);
+	wd_hns_tx_bd(r, iova(pool[0][0]), 100, 2, 0);
+	/* then a good frame */
+	fill_frame(pool[0][1], 100, 9);
+	wd_hns_tx_bd(r, iova(pool[0][1]), 100, 1, 1);
+	wd_hns_tx_doorbell(r);
+	CHECK(wait_sent(r, 7) == 7, "all BDs read");
+	CHECK(r->txd[s0].status == HNS_TX_ST_FAULT, "unshared: %u", r->txd[s0].status);
+	CHECK(r->txd[s1].status == HNS_TX_ST_INVALID, "zero: %u", r->txd[s1].status);
+	CHECK(r->txd[s2].status == HNS_TX_ST_OVERSIZE, "oversize: %u", r->txd[s2].status);
+	CHECK(r->txd[s3].status == HNS_TX_ST_INVALID, "no FE: %u", r->txd[s3].status);
+	wd_hns_tx_reclaim(r, 7);
+	CHECK(wait_filled(r, 1) == 1, "good frame received");
+	CHECK(!wd_hns_rx_bad(wd_hns_rx_desc(r, 0)) && wd_hns_rx_desc(r, 0)->pkt_len == 100,
+	      "good frame ok");
+	CHECK(memcmp(pool[1][0], pool[0][1], 100) == 0, "good frame data");
+	wd_hns_rx_take(r, 1);
+
+	/* an RX buffer the device may not write: DROP + L2E, frame lost */
+	wd_hns_rx_post(r, iova(unshared));
+	for (i = 1; i < 15; i++)
+		wd_hns_rx_post(r, iova(pool[1][0]));
+	wd_hns_rx_doorbell(r);
+	/* the RX ring had 15 buffers left from the first post: use them up */
+	for (i = 0; i < 15; i++)
+		wd_hns_tx_bd(r, iova(pool[0][1]), 100, 1, 1);
+	wd_hns_tx_doorbell(r);
+	CHECK(wait_filled(r, 15) == 15, "15 frames");
+	wd_hns_rx_take(r, 15);
+	CHECK(wait_sent(r, 15) == 15, "sent");
+	wd_hns_tx_reclaim(r, 15);
+	wd_hns_tx_bd(r, iova(pool[0][1]), 100, 1, 1);
+	wd_hns_tx_doorbell(r);
+	CHECK(wait_filled(r, 1) == 1, "faulted frame");
+	CHECK(wd_hns_rx_bad(wd_hns_rx_desc(r, 0)), "bad");
+	CHECK((wd_hns_rx_desc(r, 0)->ipoff_bnum_pid_flag & HNS_RXD_ERR_MASK) ==
+	      HNS_RXD_ERR_MASK, "DROP|L2E: %x", wd_hns_rx_desc(r, 0)->ipoff_bnum_pid_flag);
+	wd_hns_rx_take(r, 1);
+	CHECK(wait_sent(r, 1) == 1, "sent");
+	wd_hns_tx_reclaim(r, 1);
+	wd_hns_stats(&q, st);
+	CHECK(st[2] == 4, "tx errors %llu", (unsigned long long)st[2]);
+	CHECK(st[6] == 1, "rx errors %llu", (unsigned long long)st[6]);
+	CHECK(st[0] == 17 && st[4] == 16, "tx %llu rx %llu", (unsigned long long)st[0],
+	      (unsigned long long)st[4]);
+	CHECK_RC(wd_mem_unshare(&q, pool, sizeof(pool)), 0);
+	wd_release_queue(&q);
+}
+
+/* Multi-BD frames both ways: 3 TX BDs in, 3 RX BDs of 2048 out. */
+static void
+test_multi_bd(void)
+{
+	static uint8_t big[3][4096] __attribute__((aligned(4096)));
+	static uint8_t out[8][4096] __attribute__((aligned(4096)));
+	struct wd_capa c = capa_dev("hisi_hns0");
+	const struct hns_rx_desc *d;
+	struct wd_hns_ring *r;
+	struct wd_queue q;
+	uint32_t i, n, len = 3000 + 2000 + 1000, off = 0;
+
+	CHECK_RC(wd_request_queue(&q, &c), 0);
+	if (q.impl == NULL)
+		return;
+	r = wd_hns_ring(&q);
+	CHECK_RC(wd_mem_share(&q, big, sizeof(big), 0), 0);
+	CHECK_RC(wd_mem_share(&q, out, sizeof(out), 0), 0);
+	CHECK_RC(wd_hns_set_bufsize(&q, 2048), -EBUSY);
+	CHECK_RC(wd_hns_enable(&q, 0, TMO), 0);
+	CHECK_RC(wd_hns_set_bufsize(&q, 1000), -EINVAL);
+	CHECK_RC(wd_hns_set_bufsize(&q, 2048), 0);
+	CHECK_RC(wd_hns_enable(&q, 1, 0), 0);
+	for (i = 0; i < 8; i++)
+		wd_hns_rx_post(r, iova(out[i]));
+	wd_hns_rx_doorbell(r);
+	fill_frame(big[0], 3000, 1);
+	fill_frame(big[1], 2000, 2);
+	fill_frame(big[2], 1000, 3);
+	wd_hns_tx_bd(r, iova(big[0]), 3000, 3, 0);
+	wd_hns_tx_bd(r, iova(big[1]), 2000, 3, 0);
+	wd_hns_tx_bd(r, iova(big[2]), 1000, 3, 1);
+	wd_hns_tx_doorbell(r);
+	CHECK(wait_filled(r, 3) == 3, "3 RX BDs");
+	d = wd_hns_rx_desc(r, 0);
+	n = wd_hns_rx_bds(d);
+	CHECK(n == 3 && d->pkt_len == len && !wd_hns_rx_bad(d), "bds %u len %u", n, d->pkt_len);
+	for (i = 0; i < 3; i++) {
+		d = wd_hns_rx_desc(r, i);
+		CHECK(d->size == (i < 2 ? 2048 : len - 4096), "size %u", d->size);
+		CHECK(!!(d->ipoff_bnum_pid_flag & HNS_RXD_FE) == (i == 2), "FE on BD %u", i);
+	}
+	/* compare the reassembled frame */
+	for (i = 0; i < 3; i++) {
+		const uint8_t *src = big[i];
+		uint32_t k, l = i == 0 ? 3000 : i == 1 ? 2000 : 1000;
+
+		for (k = 0; k < l; k++, off++)
+			if (out[off / 2048][off % 2048] != src[k])
+				break;
+		CHECK(k == l, "segment %u differs at %u", i, k);
+	}
+	wd_hns_rx_take(r, 3);
+	CHECK(wait_sent(r, 3) == 3, "sent");
+	/* a frame needing more than 4 RX BDs of 512 is lost (RX error) */
+	CHECK_RC(wd_hns_enable(&q, 0, TMO), 0);
+	CHECK_RC(wd_hns_set_bufsize(&q, 512), 0);
+	CHECK_RC(wd_hns_enable(&q, 1, 0), 0);
+	CHECK(r->tx_use == 0 && r->rx_use == 0, "reset indexes");
+	for (i = 0; i < 8; i++)
+		wd_hns_rx_post(r, iova(out[i]));
+	wd_hns_rx_doorbell(r);
+	wd_hns_tx_bd(r, iova(big[0]), 3000, 1, 1);
+	wd_hns_tx_bd(r, iova(big[1]), 2000, 1, 1);
+	wd_hns_tx_doorbell(r);
+	CHECK(wait_filled(r, 4) == 4, "second frame in 4 BDs");
+	CHECK(wd_hns_rx_bds(wd_hns_rx_desc(r, 0)) == 4 &&
+	      wd_hns_rx_desc(r, 0)->pkt_len == 2000, "4 x 512");
+	CHECK(memcmp(out[0], big[1], 512) == 0, "data");
+	CHECK_RC(wd_mem_unshare(&q, big, sizeof(big)), 0);
+	CHECK_RC(wd_mem_unshare(&q, out, sizeof(out)), 0);
+	wd_release_queue(&q);
+}
+
+/* Two connected ring pairs: frames cross, flow control holds them while
+ * the receiver has no buffers, and a lone ring pair's link is down. */
+static void
+test_connected(const char *dev_a, const char *dev_b, const char *what)
+{
+	struct wd_capa ca = capa_dev(dev_a), cb = capa_dev(dev_b);
+	struct wd_hns_ring *ra, *rb;
+	struct wd_queue qa, qb;
+	uint64_t st[HNS_NB_STATS], end;
+	uint32_t i;
+
+	CHECK_RC(wd_request_queue(&qa, &ca), 0);
+	if (qa.impl == NULL)
+		return;
+	ra = wd_hns_ring(&qa);
+	CHECK_RC(wd_mem_share(&qa, pool, sizeof(pool), 0), 0);
+	/* partner absent: link down, frames dropped */
+	wd_hns_tx_bd(ra, iova(pool[0][0]), 60, 1, 1);
+	wd_hns_tx_doorbell(ra);
+	CHECK(wait_sent(ra, 1) == 1, "%s: sent into the void", what);
+	wd_hns_tx_reclaim(ra, 1);
+	CHECK(!wd_hns_link(ra), "%s: link down", what);
+	wd_hns_stats(&qa, st);
+	CHECK(st[3] == 1 && st[0] == 0, "%s: drops %llu", what, (unsigned long long)st[3]);
+
+	/* the partner (on a pair device, the same device's next free half) */
+	CHECK_RC(wd_request_queue(&qb, &cb), 0);
+	if (qb.impl == NULL) {
+		wd_release_queue(&qa);
+		return;
+	}
+	rb = wd_hns_ring(&qb);
+	/* no RX buffers yet: the frames wait (pause), nothing is lost */
+	for (i = 0; i < 10; i++) {
+		fill_frame(pool[0][i], 60 + i, 100 + i);
+		wd_hns_tx_bd(ra, iova(pool[0][i]), (uint16_t)(60 + i), 1, 1);
+	}
+	wd_hns_tx_doorbell(ra);
+	end = ms_now() + 100;
+	while (ms_now() < end)
+		;
+	CHECK(wd_hns_tx_done(ra) == 0, "%s: held by flow control", what);
+	CHECK(wd_hns_link(ra) && wd_hns_link(rb), "%s: links up", what);
+	wd_hns_stats(&qb, st);
+	CHECK(st[7] >= 1, "%s: pauses %llu", what, (unsigned long long)st[7]);
+	post_rx(rb, 1, 0, 16);
+	CHECK(wait_filled(rb, 10) == 10, "%s: 10 frames crossed", what);
+	for (i = 0; i < 10; i++) {
+		const struct hns_rx_desc *d = wd_hns_rx_desc(rb, i);
+
+		CHECK(d->pkt_len == 60 + i && !wd_hns_rx_bad(d), "%s: frame %u", what, i);
+		CHECK(memcmp(pool[1][i], pool[0][i], 60 + i) == 0, "%s: data %u", what, i);
+	}
+	wd_hns_rx_take(rb, 10);
+	CHECK(wait_sent(ra, 10) == 10, "%s: reclaimed", what);
+	wd_hns_tx_reclaim(ra, 10);
+	/* and back */
+	post_rx(ra, 1, 16, 4);
+	wd_hns_tx_bd(rb, iova(pool[0][20]), 80, 1, 1);
+	wd_hns_tx_doorbell(rb);
+	CHECK(wait_filled(ra, 1) == 1, "%s: reply", what);
+	wd_hns_rx_take(ra, 1);
+	/* the partner in loopback: its link ignores us */
+	wd_hns_set_loopback(&qb, 1);
+	wd_hns_tx_bd(ra, iova(pool[0][0]), 60, 1, 1);
+	wd_hns_tx_doorbell(ra);
+	CHECK(wait_sent(ra, 1) == 1, "%s: sent", what);
+	wd_hns_stats(&qa, st);
+	CHECK(st[3] == 2, "%s: dropped while the peer loops: %llu", what,
+	      (unsigned long long)st[3]);
+	wd_hns_set_loopback(&qb, 0);
+	wd_release_queue(&qb);
+	CHECK_RC(wd_mem_unshare(&qa, pool, sizeof(pool)), 0);
+	wd_release_queue(&qa);
+}
+
+int
+main(void)
+{
+	unsetenv("WD_SYSFS_ROOT");
+	setenv("WD_SYSFS_ROOT", "/nonexistent", 1);
+	setenv("WD_EMU", emu_spec, 1);
+	test_loop_messages();
+	test_bad_bds();
+	test_multi_bd();
+	test_connected("hisi_hns1", "hisi_hns1", "pair");
+	test_connected("hisi_hns2", "hisi_hns3", "peer");
+	return wd_test_done("test_hns");
+}
