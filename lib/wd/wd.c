@@ -24,9 +24,10 @@
  * unreferenced objects vanish when libwd is linked statically. */
 static const struct wd_drv *drivers[MAX_DRIVERS] = {
 	&wd_drv_dummy,
+	&wd_drv_sec,
 	&wd_drv_hns,
 };
-static unsigned int nb_drivers = 2;
+static unsigned int nb_drivers = 3;
 static pthread_mutex_t wd_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const struct wd_backend *const backends[] = {

@@ -58,6 +58,7 @@ struct wd_emu_dev {
 
 static const struct wd_emu_model *const models[] = {
 	&wd_emu_dummy_model,
+	&wd_emu_sec_model,
 	&wd_emu_hns_model,
 };
 #define nb_models (sizeof(models) / sizeof(models[0]))

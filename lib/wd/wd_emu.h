@@ -50,6 +50,7 @@ struct wd_emu_model {
 
 /* Built-in models (listed in wd_emu.c). */
 extern const struct wd_emu_model wd_emu_dummy_model;
+extern const struct wd_emu_model wd_emu_sec_model;
 extern const struct wd_emu_model wd_emu_hns_model;
 
 /* The device of a queue, for models: its name, its instances (queues=)

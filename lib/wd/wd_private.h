@@ -61,6 +61,7 @@ struct wd_backend {
 
 /* Built-in user drivers. */
 extern const struct wd_drv wd_drv_dummy;
+extern const struct wd_drv wd_drv_sec;
 extern const struct wd_drv wd_drv_hns;
 
 extern const struct wd_backend wd_backend_vfio;

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 WrapDrive authors
+ */
+
+/*
+ * crypto_wd_sec control path: capabilities, device and queue-pair
+ * management, sessions (BD templates).
+ */
+
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cryptodev.h>
+#include <rte_malloc.h>
+
+#include "wd_sec_pmd_private.h"
+
+#define CIPHER_CAP(a, blk, kmin, kmax, kinc, ivmin, ivmax) { \
+	.op = RTE_CRYPTO_OP_TYPE_SYMMETRIC, \
+	{ .sym = { \
+		.xform_type = RTE_CRYPTO_SYM_XFORM_CIPHER, \
+		{ .cipher = { \
+			.algo = (a), \
+			.block_size = (blk), \
+			.key_size = { .min = (kmin), .max = (kmax), .increment = (kinc) }, \
+			.iv_size = { .min = (ivmin), .max = (ivmax), .increment = 0 }, \
+		} } \
+	} } \
+}
+
+/* Digests in whole words (the BD's MAC_LEN), up to the full output. */
+#define AUTH_CAP(a, blk, kmin, kmax, kinc, dmin, dmax) { \
+	.op = RTE_CRYPTO_OP_TYPE_SYMMETRIC, \
+	{ .sym = { \
+		.xform_type = RTE_CRYPTO_SYM_XFORM_AUTH, \
+		{ .auth = { \
+			.algo = (a), \
+			.block_size = (blk), \
+			.key_size = { .min = (kmin), .max = (kmax), .increment = (kinc) }, \
+			.digest_size = { .min = (dmin), .max = (dmax), \
+					 .increment = (dmin) == (dmax) ? 0 : 4 }, \
+			.iv_size = { 0 }, \
+		} } \
+	} } \
+}
+
+static const struct rte_cryptodev_capabilities wd_sec_caps[] = {
+	CIPHER_CAP(RTE_CRYPTO_CIPHER_AES_ECB, 16, 16, 32, 8, 0, 0),
+	CIPHER_CAP(RTE_CRYPTO_CIPHER_AES_CBC, 16, 16, 32, 8, 16, 16),
+	CIPHER_CAP(RTE_CRYPTO_CIPHER_AES_CTR, 16, 16, 32, 8, 16, 16),
+	CIPHER_CAP(RTE_CRYPTO_CIPHER_AES_XTS, 16, 32, 64, 32, 16, 16),
+	CIPHER_CAP(RTE_CRYPTO_CIPHER_DES_CBC, 8, 8, 8, 0, 8, 8),
+	CIPHER_CAP(RTE_CRYPTO_CIPHER_3DES_CBC, 8, 16, 24, 8, 8, 8),
+	CIPHER_CAP(RTE_CRYPTO_CIPHER_3DES_ECB, 8, 16, 24, 8, 0, 0),
+	AUTH_CAP(RTE_CRYPTO_AUTH_SHA1, 64, 0, 0, 0, 20, 20),
+	AUTH_CAP(RTE_CRYPTO_AUTH_SHA224, 64, 0, 0, 0, 28, 28),
+	AUTH_CAP(RTE_CRYPTO_AUTH_SHA256, 64, 0, 0, 0, 32, 32),
+	AUTH_CAP(RTE_CRYPTO_AUTH_MD5, 64, 0, 0, 0, 16, 16),
+	AUTH_CAP(RTE_CRYPTO_AUTH_SHA1_HMAC, 64, 1, 64, 1, 4, 20),
+	AUTH_CAP(RTE_CRYPTO_AUTH_SHA224_HMAC, 64, 1, 64, 1, 4, 28),
+	AUTH_CAP(RTE_CRYPTO_AUTH_SHA256_HMAC, 64, 1, 64, 1, 4, 32),
+	AUTH_CAP(RTE_CRYPTO_AUTH_MD5_HMAC, 64, 1, 64, 1, 4, 16),
+	AUTH_CAP(RTE_CRYPTO_AUTH_AES_XCBC_MAC, 16, 16, 16, 0, 12, 12),
+	AUTH_CAP(RTE_CRYPTO_AUTH_AES_CMAC, 16, 16, 16, 0, 4, 16),
+	RTE_CRYPTODEV_END_OF_CAPABILITIES_LIST()
+};
+
+/* --- device ------------------------------------------------------------------- */
+
+static int
+wd_sec_configure(struct rte_cryptodev *dev, struct rte_cryptodev_config *config)
+{
+	const struct wd_sec_private *priv = dev->data->dev_private;
+
+	if (config->nb_queue_pairs > priv->max_qps) {
+		WD_SEC_LOG(ERR, "%s: %u queue pairs asked, %u available", dev->data->name,
+			   config->nb_queue_pairs, priv->max_qps);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+wd_sec_start(struct rte_cryptodev *dev)
+{
+	return 0;
+}
+
+static void
+wd_sec_stop(struct rte_cryptodev *dev)
+{
+}
+
+static int
+wd_sec_qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
+{
+	struct wd_sec_qp *qp = dev->data->queue_pairs[qp_id];
+
+	if (qp == NULL)
+		return 0;
+	/* The engine stops touching the ring and our memory before this returns. */
+	rte_wd_queue_release(qp->wdev, &qp->q);
+	rte_free(qp->sgl);
+	rte_free(qp);
+	dev->data->queue_pairs[qp_id] = NULL;
+	return 0;
+}
+
+static int
+wd_sec_close(struct rte_cryptodev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_queue_pairs; i++)
+		wd_sec_qp_release(dev, i);
+	return 0;
+}
+
+static void
+wd_sec_info_get(struct rte_cryptodev *dev, struct rte_cryptodev_info *info)
+{
+	const struct wd_sec_private *priv = dev->data->dev_private;
+
+	info->driver_id = wd_sec_driver_id;
+	info->driver_name = RTE_STR(CRYPTODEV_NAME_WD_SEC_PMD);
+	info->feature_flags = dev->feature_flags;
+	info->capabilities = wd_sec_caps;
+	info->max_nb_queue_pairs = priv->max_qps;
+	info->sym.max_nb_sessions = 0;	/* sessions are the application's memory */
+	info->min_mbuf_headroom_req = 0;
+	info->min_mbuf_tailroom_req = 0;
+}
+
+static void
+wd_sec_stats_get(struct rte_cryptodev *dev, struct rte_cryptodev_stats *stats)
+{
+	uint16_t i;
+
+	memset(stats, 0, sizeof(*stats));
+	for (i = 0; i < dev->data->nb_queue_pairs; i++) {
+		const struct wd_sec_qp *qp = dev->data->queue_pairs[i];
+
+		if (qp == NULL)
+			continue;
+		stats->enqueued_count += qp->stats.enqueued_count;
+		stats->dequeued_count += qp->stats.dequeued_count;
+		stats->enqueue_err_count += qp->stats.enqueue_err_count;
+		stats->dequeue_err_count += qp->stats.dequeue_err_count;
+	}
+}
+
+static void
+wd_sec_stats_reset(struct rte_cryptodev *dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_queue_pairs; i++) {
+		struct wd_sec_qp *qp = dev->data->queue_pairs[i];
+
+		if (qp != NULL)
+			memset(&qp->stats, 0, sizeof(qp->stats));
+	}
+}
+
+static int
+wd_sec_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
+	const struct rte_cryptodev_qp_conf *conf, int socket_id)
+{
+	struct wd_sec_private *priv = dev->data->dev_private;
+	size_t sgl_size = 2 * HISI_SEC_DEPTH * sizeof(struct hisi_sec_sgl);
+	struct wd_sec_qp *qp;
+	int rc;
+
+	if (dev->data->queue_pairs[qp_id] != NULL)
+		wd_sec_qp_release(dev, qp_id);
+	if (conf->nb_descriptors == 0)
+		return -EINVAL;
+	qp = rte_zmalloc_socket("wd_sec_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE, socket_id);
+	if (qp == NULL)
+		return -ENOMEM;
+	/* SGLs in DPDK memory: the device reads them. */
+	qp->sgl = rte_zmalloc_socket("wd_sec_sgl", sgl_size, 64, socket_id);
+	if (qp->sgl == NULL) {
+		rte_free(qp);
+		return -ENOMEM;
+	}
+	qp->sgl_iova = rte_malloc_virt2iova(qp->sgl);
+	qp->wdev = priv->wdev;
+	qp->id = qp_id;
+	rc = rte_wd_queue_request(priv->wdev, HISI_SEC_ALG, &qp->q);
+	if (rc != 0) {
+		WD_SEC_LOG(ERR, "%s: queue pair %u: no WrapDrive queue: %s", dev->data->name,
+			   qp_id, strerror(-rc));
+		rte_free(qp->sgl);
+		rte_free(qp);
+		return rc;
+	}
+	qp->ring = wd_sec_ring(&qp->q);
+	/* nb_descriptors above the ring is honoured as back-pressure. */
+	qp->max_inflight = RTE_MIN(conf->nb_descriptors, (uint32_t)HISI_SEC_MAX_INFLIGHT);
+	dev->data->queue_pairs[qp_id] = qp;
+	return 0;
+}
+
+/* --- sessions ------------------------------------------------------------------ */
+
+static unsigned int
+wd_sec_session_size(struct rte_cryptodev *dev)
+{
+	return sizeof(struct wd_sec_session);
+}
+
+static int
+set_cipher(struct wd_sec_session *s, const struct rte_crypto_cipher_xform *x,
+	rte_iova_t key_iova)
+{
+	unsigned int alg, mode, klen_code, klen = x->key.length;
+	unsigned int iv_len = 16;
+
+	switch (x->algo) {
+	case RTE_CRYPTO_CIPHER_AES_ECB:
+	case RTE_CRYPTO_CIPHER_AES_CBC:
+	case RTE_CRYPTO_CIPHER_AES_CTR:
+	case RTE_CRYPTO_CIPHER_AES_XTS:
+		alg = HISI_SEC_C_ALG_AES;
+		mode = x->algo == RTE_CRYPTO_CIPHER_AES_ECB ? HISI_SEC_C_MODE_ECB :
+			x->algo == RTE_CRYPTO_CIPHER_AES_CBC ? HISI_SEC_C_MODE_CBC :
+			x->algo == RTE_CRYPTO_CIPHER_AES_CTR ? HISI_SEC_C_MODE_CTR :
+			HISI_SEC_C_MODE_XTS;
+		if (mode == HISI_SEC_C_MODE_XTS) {
+			if (klen != 32 && klen != 64)
+				return -ENOTSUP;
+			klen /= 2;
+		}
+		if (klen != 16 && klen != 24 && klen != 32)
+			return -ENOTSUP;
+		klen_code = (klen - 16) / 8;
+		if (mode == HISI_SEC_C_MODE_ECB)
+			iv_len = 0;
+		break;
+	case RTE_CRYPTO_CIPHER_DES_CBC:
+		alg = HISI_SEC_C_ALG_DES;
+		mode = HISI_SEC_C_MODE_CBC;
+		if (klen != 8)
+			return -ENOTSUP;
+		klen_code = HISI_SEC_KEY_LEN_DES;
+		iv_len = 8;
+		break;
+	case RTE_CRYPTO_CIPHER_3DES_CBC:
+	case RTE_CRYPTO_CIPHER_3DES_ECB:
+		alg = HISI_SEC_C_ALG_3DES;
+		mode = x->algo == RTE_CRYPTO_CIPHER_3DES_CBC ? HISI_SEC_C_MODE_CBC :
+			HISI_SEC_C_MODE_ECB;
+		if (klen != 16 && klen != 24)
+			return -ENOTSUP;
+		klen_code = klen == 16 ? HISI_SEC_KEY_LEN_3DES_2KEY : HISI_SEC_KEY_LEN_3DES_3KEY;
+		iv_len = mode == HISI_SEC_C_MODE_CBC ? 8 : 0;
+		break;
+	default:
+		return -ENOTSUP;
+	}
+	if (x->iv.length != iv_len)
+		return -ENOTSUP;
+	memcpy(s->cipher_key, x->key.data, x->key.length);
+	s->iv_offset = x->iv.offset;
+	s->has_cipher = 1;
+	s->tmpl.w0 |= mode << HISI_SEC_W0_C_MODE_S |
+		(x->op == RTE_CRYPTO_CIPHER_OP_ENCRYPT ? HISI_SEC_CIPHER_ENCRYPT :
+		 HISI_SEC_CIPHER_DECRYPT) << HISI_SEC_W0_CIPHER_S;
+	s->tmpl.w1 |= alg << HISI_SEC_W1_C_ALG_S;
+	s->tmpl.w3 |= klen_code << HISI_SEC_W3_C_KEY_LEN_S;
+	wd_sec_bd_set_addr(&s->tmpl.cipher_key_lo, &s->tmpl.cipher_key_hi, key_iova);
+	return 0;
+}
+
+static int
+set_auth(struct wd_sec_session *s, const struct rte_crypto_auth_xform *x, rte_iova_t key_iova)
+{
+	static const struct {
+		enum rte_crypto_auth_algorithm algo;
+		unsigned int a_alg, digest;
+		int keyed;
+	} map[] = {
+		{ RTE_CRYPTO_AUTH_SHA1, HISI_SEC_A_ALG_SHA1, 20, 0 },
+		{ RTE_CRYPTO_AUTH_SHA224, HISI_SEC_A_ALG_SHA224, 28, 0 },
+		{ RTE_CRYPTO_AUTH_SHA256, HISI_SEC_A_ALG_SHA256, 32, 0 },
+		{ RTE_CRYPTO_AUTH_MD5, HISI_SEC_A_ALG_MD5, 16, 0 },
+		{ RTE_CRYPTO_AUTH_SHA1_HMAC, HISI_SEC_A_ALG_HMAC_SHA1, 20, 1 },
+		{ RTE_CRYPTO_AUTH_SHA224_HMAC, HISI_SEC_A_ALG_HMAC_SHA224, 28, 1 },
+		{ RTE_CRYPTO_AUTH_SHA256_HMAC, HISI_SEC_A_ALG_HMAC_SHA256, 32, 1 },
+		{ RTE_CRYPTO_AUTH_MD5_HMAC, HISI_SEC_A_ALG_HMAC_MD5, 16, 1 },
+		{ RTE_CRYPTO_AUTH_AES_XCBC_MAC, HISI_SEC_A_ALG_AES_XCBC, 16, 1 },
+		{ RTE_CRYPTO_AUTH_AES_CMAC, HISI_SEC_A_ALG_AES_CMAC, 16, 1 },
+	};
+	unsigned int i, kwords;
+
+	for (i = 0; i < RTE_DIM(map); i++)
+		if (map[i].algo == x->algo)
+			break;
+	if (i == RTE_DIM(map))
+		return -ENOTSUP;
+	/* Outside the capabilities: not supported (callers may skip). */
+	if (x->digest_length == 0 || x->digest_length % 4 != 0 ||
+	    x->digest_length > map[i].digest || x->iv.length != 0)
+		return -ENOTSUP;
+	if (map[i].keyed) {
+		/* HMAC pads keys with zeros to the block: words lose nothing. */
+		if (x->key.length == 0 || x->key.length > sizeof(s->auth_key) ||
+		    ((map[i].a_alg == HISI_SEC_A_ALG_AES_XCBC ||
+		      map[i].a_alg == HISI_SEC_A_ALG_AES_CMAC) && x->key.length != 16))
+			return -ENOTSUP;
+		memcpy(s->auth_key, x->key.data, x->key.length);
+		kwords = (x->key.length + 3) / 4;
+		s->tmpl.w3 |= kwords << HISI_SEC_W3_A_KEY_LEN_S;
+		wd_sec_bd_set_addr(&s->tmpl.auth_key_lo, &s->tmpl.auth_key_hi, key_iova);
+	} else if (x->key.length != 0) {
+		return -ENOTSUP;
+	}
+	s->has_auth = 1;
+	s->tmpl.w0 |= (x->op == RTE_CRYPTO_AUTH_OP_GENERATE ? HISI_SEC_AUTH_MAC :
+		       HISI_SEC_AUTH_VERIF) << HISI_SEC_W0_AUTH_S;
+	s->tmpl.w1 |= map[i].a_alg << HISI_SEC_W1_A_ALG_S;
+	s->tmpl.w3 |= (x->digest_length / 4) << HISI_SEC_W3_MAC_LEN_S;
+	return 0;
+}
+
+static int
+wd_sec_session_configure(struct rte_cryptodev *dev, struct rte_crypto_sym_xform *xform,
+	struct rte_cryptodev_sym_session *sess)
+{
+	struct wd_sec_session *s = CRYPTODEV_GET_SYM_SESS_PRIV(sess);
+	rte_iova_t iova = CRYPTODEV_GET_SYM_SESS_PRIV_IOVA(sess);
+	struct rte_crypto_sym_xform *x;
+	int n = 0, rc = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->tmpl.w2 = 1u << HISI_SEC_W2_GRAN_NUM_S;
+	for (x = xform; x != NULL && rc == 0; x = x->next, n++) {
+		if (n == 2) {
+			rc = -ENOTSUP;
+			break;
+		}
+		if (x->type == RTE_CRYPTO_SYM_XFORM_CIPHER && !s->has_cipher) {
+			rc = set_cipher(s, &x->cipher,
+					iova + offsetof(struct wd_sec_session, cipher_key));
+		} else if (x->type == RTE_CRYPTO_SYM_XFORM_AUTH && !s->has_auth) {
+			rc = set_auth(s, &x->auth, iova + offsetof(struct wd_sec_session, auth_key));
+			/* Auth listed first: the MAC is over the input. */
+			if (rc == 0 && n == 0 && x->next != NULL)
+				s->tmpl.w0 |= HISI_SEC_W0_SEQ;
+		} else {
+			rc = -ENOTSUP;
+		}
+	}
+	if (rc != 0 || n == 0) {
+		WD_SEC_LOG(DEBUG, "%s: unsupported transform chain (%d)", dev->data->name, rc);
+		memset(s, 0, sizeof(*s));
+		return rc != 0 ? rc : -EINVAL;
+	}
+	return 0;
+}
+
+static void
+wd_sec_session_clear(struct rte_cryptodev *dev, struct rte_cryptodev_sym_session *sess)
+{
+	/* keys do not outlive the session */
+	memset(CRYPTODEV_GET_SYM_SESS_PRIV(sess), 0, sizeof(struct wd_sec_session));
+}
+
+static struct rte_cryptodev_ops ops = {
+	.dev_configure = wd_sec_configure,
+	.dev_start = wd_sec_start,
+	.dev_stop = wd_sec_stop,
+	.dev_close = wd_sec_close,
+	.dev_infos_get = wd_sec_info_get,
+	.stats_get = wd_sec_stats_get,
+	.stats_reset = wd_sec_stats_reset,
+	.queue_pair_setup = wd_sec_qp_setup,
+	.queue_pair_release = wd_sec_qp_release,
+	.sym_session_get_size = wd_sec_session_size,
+	.sym_session_configure = wd_sec_session_configure,
+	.sym_session_clear = wd_sec_session_clear,
+};
+
+struct rte_cryptodev_ops *wd_sec_pmd_ops = &ops;

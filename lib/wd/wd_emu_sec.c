@@ -1,0 +1,651 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 WrapDrive authors
+ */
+
+/*
+ * Device model of "hisi_sec_v1" (see hisi_sec_v1.h): serves the command
+ * ring like the SEC engine, out of order. Every BD is decoded and every
+ * address resolved before anything is written; OpenSSL's libcrypto does
+ * the math. Keyed contexts are cached per queue, so a stream of requests
+ * with one session pays the key schedule once.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/provider.h>
+
+#include "wd_emu.h"
+#include "wd_private.h"
+#include "wd_sec.h"
+#include "wd_sec_bd.h"
+
+#define BATCH		32
+#define NCACHE		8
+#define MAX_SGES	4096	/* per chain: bounds a looping SGL */
+
+/* --- algorithms, fetched once ---------------------------------------------- */
+
+enum { C_AES_ECB, C_AES_CBC, C_AES_CTR, C_AES_XTS, C_DES_ECB, C_DES_CBC, C_3DES2_ECB,
+	C_3DES2_CBC, C_3DES3_ECB, C_3DES3_CBC, C_COUNT };
+
+static struct {
+	EVP_CIPHER *aes[4][3];		/* [ECB, CBC, CTR, XTS][128, 192, 256] */
+	EVP_CIPHER *des[6];		/* C_DES_ECB.. in order */
+	EVP_MD *md[4];			/* SHA1, SHA224, SHA256, MD5 */
+	EVP_MAC *hmac;
+	int ok;
+} alg;
+
+static pthread_once_t alg_once = PTHREAD_ONCE_INIT;
+
+static void
+alg_init(void)
+{
+	static const char *const aes_modes[] = { "ECB", "CBC", "CTR", "XTS" };
+	static const char *const des_names[] = { "DES-ECB", "DES-CBC", "DES-EDE-ECB",
+						 "DES-EDE-CBC", "DES-EDE3-ECB", "DES-EDE3-CBC" };
+	static const char *const md_names[] = { "SHA1", "SHA224", "SHA256", "MD5" };
+	char name[32];
+	int m, k;
+
+	/* Single DES lives in the legacy provider; loading one provider
+	 * explicitly stops the default one from loading by itself. */
+	OSSL_PROVIDER_load(NULL, "default");
+	if (OSSL_PROVIDER_load(NULL, "legacy") == NULL)
+		WD_WARN("hisi_sec_v1 model: OpenSSL legacy provider missing: no single DES");
+	for (m = 0; m < 4; m++) {
+		for (k = 0; k < 3; k++) {
+			if (m == 3 && k == 1)
+				continue;	/* no XTS-192 */
+			snprintf(name, sizeof(name), "AES-%d-%s", 128 + 64 * k, aes_modes[m]);
+			alg.aes[m][k] = EVP_CIPHER_fetch(NULL, name, NULL);
+		}
+	}
+	for (m = 0; m < 6; m++)
+		alg.des[m] = EVP_CIPHER_fetch(NULL, des_names[m], NULL);
+	for (m = 0; m < 4; m++)
+		alg.md[m] = EVP_MD_fetch(NULL, md_names[m], NULL);
+	alg.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	alg.ok = alg.aes[1][0] != NULL && alg.md[0] != NULL && alg.hmac != NULL;
+	if (!alg.ok)
+		WD_ERR("hisi_sec_v1 model: OpenSSL algorithms unavailable");
+}
+
+static const EVP_CIPHER *
+job_cipher(const struct wd_sec_job *j)
+{
+	int mode;
+
+	if (j->c_alg == HISI_SEC_C_ALG_AES) {
+		mode = j->c_mode == HISI_SEC_C_MODE_ECB ? 0 : j->c_mode == HISI_SEC_C_MODE_CBC ? 1 :
+			j->c_mode == HISI_SEC_C_MODE_CTR ? 2 : 3;
+		return alg.aes[mode][(mode == 3 ? j->c_key_len / 2 : j->c_key_len) / 8 - 2];
+	}
+	mode = j->c_mode == HISI_SEC_C_MODE_CBC;
+	if (j->c_alg == HISI_SEC_C_ALG_DES)
+		return alg.des[mode];
+	return alg.des[(j->c_key_len == 16 ? 2 : 4) + mode];
+}
+
+static const EVP_MD *
+job_md(unsigned int a_alg)
+{
+	switch (a_alg) {
+	case HISI_SEC_A_ALG_SHA1:
+	case HISI_SEC_A_ALG_HMAC_SHA1:
+		return alg.md[0];
+	case HISI_SEC_A_ALG_SHA224:
+	case HISI_SEC_A_ALG_HMAC_SHA224:
+		return alg.md[1];
+	case HISI_SEC_A_ALG_SHA256:
+	case HISI_SEC_A_ALG_HMAC_SHA256:
+		return alg.md[2];
+	default:
+		return alg.md[3];
+	}
+}
+
+/* --- per-queue state: keyed context caches and bounce buffers -------------- */
+
+struct cipher_ent {
+	const EVP_CIPHER *c;
+	int enc;
+	unsigned int klen;
+	uint8_t key[64];
+	EVP_CIPHER_CTX *ctx;
+	unsigned int used;
+};
+
+struct mac_ent {
+	const EVP_MD *md;
+	unsigned int klen;
+	uint8_t key[64];
+	EVP_MAC_CTX *ctx;
+	unsigned int used;
+};
+
+struct sec_mq {
+	struct cipher_ent ce[NCACHE];
+	struct mac_ent me[NCACHE];
+	unsigned int clock;
+	EVP_MD_CTX *mdctx;
+	uint8_t *bin, *bout;
+	size_t bsize;
+};
+
+/* A context keyed with @key, from the cache or (re)initialised. */
+static EVP_CIPHER_CTX *
+cipher_ctx(struct sec_mq *mq, const EVP_CIPHER *c, int enc, const uint8_t *key,
+	unsigned int klen)
+{
+	struct cipher_ent *e, *victim = &mq->ce[0];
+	int i;
+
+	for (i = 0; i < NCACHE; i++) {
+		e = &mq->ce[i];
+		if (e->ctx != NULL && e->c == c && e->enc == enc && e->klen == klen &&
+		    memcmp(e->key, key, klen) == 0) {
+			e->used = ++mq->clock;
+			return e->ctx;
+		}
+		if (e->used < victim->used)
+			victim = e;
+	}
+	e = victim;
+	if (e->ctx == NULL)
+		e->ctx = EVP_CIPHER_CTX_new();
+	if (e->ctx == NULL || !EVP_CipherInit_ex2(e->ctx, c, key, NULL, enc, NULL)) {
+		e->c = NULL;
+		return NULL;
+	}
+	EVP_CIPHER_CTX_set_padding(e->ctx, 0);
+	e->c = c;
+	e->enc = enc;
+	e->klen = klen;
+	memcpy(e->key, key, klen);
+	e->used = ++mq->clock;
+	return e->ctx;
+}
+
+static int
+run_cipher(struct sec_mq *mq, const struct wd_sec_job *j, const uint8_t *key,
+	const uint8_t *iv, const uint8_t *in, uint8_t *out)
+{
+	int enc = j->cipher == HISI_SEC_CIPHER_ENCRYPT;
+	const EVP_CIPHER *c = job_cipher(j);
+	EVP_CIPHER_CTX *ctx;
+	int outl = 0;
+
+	if (c == NULL)
+		return -EINVAL;
+	ctx = cipher_ctx(mq, c, enc, key, j->c_key_len);
+	if (ctx == NULL || !EVP_CipherInit_ex2(ctx, NULL, NULL, iv, enc, NULL) ||
+	    !EVP_CipherUpdate(ctx, out, &outl, in, (int)j->c_len) || (uint32_t)outl != j->c_len)
+		return -EINVAL;
+	return 0;
+}
+
+/* One AES-128 block with @key (XCBC and CMAC are built on it). */
+static int
+aes_block(struct sec_mq *mq, const uint8_t *key, const uint8_t in[16], uint8_t out[16])
+{
+	EVP_CIPHER_CTX *ctx = cipher_ctx(mq, alg.aes[0][0], 1, key, 16);
+	int outl;
+
+	return ctx != NULL && EVP_CipherUpdate(ctx, out, &outl, in, 16) && outl == 16 ? 0 :
+		-EINVAL;
+}
+
+/* CBC-MAC over @data with @k, the last block mixed with @last_key: the
+ * common core of AES-XCBC-MAC (RFC 3566) and AES-CMAC (RFC 4493). */
+static int
+cbc_mac(struct sec_mq *mq, const uint8_t *k, const uint8_t *data, uint32_t len,
+	const uint8_t full_key[16], const uint8_t part_key[16], uint8_t out[16])
+{
+	uint8_t x[16] = { 0 }, last[16];
+	uint32_t n = len == 0 ? 1 : (len + 15) / 16, i, b, rem;
+
+	for (i = 0; i + 1 < n; i++) {
+		for (b = 0; b < 16; b++)
+			x[b] ^= data[i * 16 + b];
+		if (aes_block(mq, k, x, x) != 0)
+			return -EINVAL;
+	}
+	rem = len - (n - 1) * 16;
+	memset(last, 0, sizeof(last));
+	memcpy(last, data + (n - 1) * 16, rem);
+	if (rem < 16)
+		last[rem] = 0x80;
+	for (b = 0; b < 16; b++)
+		x[b] ^= last[b] ^ (rem == 16 ? full_key[b] : part_key[b]);
+	return aes_block(mq, k, x, out);
+}
+
+static int
+aes_xcbc(struct sec_mq *mq, const uint8_t key[16], const uint8_t *data, uint32_t len,
+	uint8_t out[16])
+{
+	uint8_t c[3][16], k[3][16];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		memset(c[i], i + 1, 16);
+		if (aes_block(mq, key, c[i], k[i]) != 0)
+			return -EINVAL;
+	}
+	return cbc_mac(mq, k[0], data, len, k[1], k[2], out);
+}
+
+static void
+cmac_double(const uint8_t in[16], uint8_t out[16])
+{
+	int i;
+
+	for (i = 0; i < 15; i++)
+		out[i] = (uint8_t)(in[i] << 1 | in[i + 1] >> 7);
+	out[15] = (uint8_t)(in[15] << 1) ^ (in[0] & 0x80 ? 0x87 : 0);
+}
+
+static int
+aes_cmac(struct sec_mq *mq, const uint8_t key[16], const uint8_t *data, uint32_t len,
+	uint8_t out[16])
+{
+	uint8_t zero[16] = { 0 }, l[16], k1[16], k2[16];
+
+	if (aes_block(mq, key, zero, l) != 0)
+		return -EINVAL;
+	cmac_double(l, k1);
+	cmac_double(k1, k2);
+	return cbc_mac(mq, key, data, len, k1, k2, out);
+}
+
+static EVP_MAC_CTX *
+hmac_ctx(struct sec_mq *mq, const EVP_MD *md, const uint8_t *key, unsigned int klen)
+{
+	struct mac_ent *e, *victim = &mq->me[0];
+	OSSL_PARAM params[2];
+	int i;
+
+	for (i = 0; i < NCACHE; i++) {
+		e = &mq->me[i];
+		if (e->ctx != NULL && e->md == md && e->klen == klen &&
+		    memcmp(e->key, key, klen) == 0) {
+			e->used = ++mq->clock;
+			return e->ctx;
+		}
+		if (e->used < victim->used)
+			victim = e;
+	}
+	e = victim;
+	if (e->ctx == NULL)
+		e->ctx = EVP_MAC_CTX_new(alg.hmac);
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+						     (char *)EVP_MD_get0_name(md), 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (e->ctx == NULL || !EVP_MAC_init(e->ctx, key, klen, params)) {
+		e->md = NULL;
+		return NULL;
+	}
+	e->md = md;
+	e->klen = klen;
+	memcpy(e->key, key, klen);
+	e->used = ++mq->clock;
+	return e->ctx;
+}
+
+static int
+run_auth(struct sec_mq *mq, const struct wd_sec_job *j, const uint8_t *key,
+	const uint8_t *data, uint8_t out[64])
+{
+	const EVP_MD *md = job_md(j->a_alg);
+	EVP_MAC_CTX *mctx;
+	unsigned int n;
+	size_t outl;
+
+	switch (j->a_alg) {
+	case HISI_SEC_A_ALG_AES_XCBC:
+		return aes_xcbc(mq, key, data, j->a_len, out);
+	case HISI_SEC_A_ALG_AES_CMAC:
+		return aes_cmac(mq, key, data, j->a_len, out);
+	case HISI_SEC_A_ALG_SHA1:
+	case HISI_SEC_A_ALG_SHA224:
+	case HISI_SEC_A_ALG_SHA256:
+	case HISI_SEC_A_ALG_MD5:
+		return EVP_DigestInit_ex2(mq->mdctx, md, NULL) &&
+			EVP_DigestUpdate(mq->mdctx, data, j->a_len) &&
+			EVP_DigestFinal_ex(mq->mdctx, out, &n) ? 0 : -EINVAL;
+	default:
+		/* A zero-padded key gives the same HMAC: keys are word-sized in the BD. */
+		mctx = hmac_ctx(mq, md, key, j->a_key_len);
+		return mctx != NULL && EVP_MAC_init(mctx, NULL, 0, NULL) &&
+			EVP_MAC_update(mctx, data, j->a_len) &&
+			EVP_MAC_final(mctx, out, &outl, 64) ? 0 : -EINVAL;
+	}
+}
+
+/* --- memory: flat buffers and hardware SGLs ---------------------------------- */
+
+struct seg {
+	uint8_t *p;
+	uint32_t len;
+};
+
+/* Resolve an SGL chain covering @span bytes into segments. */
+static int
+sgl_resolve(const struct wd_emu_queue *eq, uint64_t iova, uint32_t span, struct seg **segs,
+	unsigned int *nseg)
+{
+	static __thread struct seg buf[MAX_SGES];
+	uint32_t have = 0;
+	unsigned int n = 0, i;
+
+	while (have < span) {
+		const struct hisi_sec_sgl *sgl = wd_emu_dma_ptr(eq, iova, sizeof(*sgl));
+
+		if (sgl == NULL)
+			return -EFAULT;
+		if (sgl->entry_sum_in_sgl == 0 || sgl->entry_sum_in_sgl > HISI_SEC_SGL_ENTRIES)
+			return -EINVAL;
+		for (i = 0; i < sgl->entry_sum_in_sgl && have < span; i++) {
+			uint32_t len = sgl->sge[i].len;
+
+			if (n == MAX_SGES || len == 0)
+				return -EINVAL;
+			if (len > span - have)
+				len = span - have;
+			buf[n].p = wd_emu_dma_ptr(eq, sgl->sge[i].buf, len);
+			if (buf[n].p == NULL)
+				return -EFAULT;
+			buf[n++].len = len;
+			have += len;
+		}
+		if (have < span) {
+			if (sgl->next_sgl == 0)
+				return -EINVAL;	/* chain shorter than the job */
+			iova = sgl->next_sgl;
+		}
+	}
+	*segs = buf;
+	*nseg = n;
+	return 0;
+}
+
+static void
+gather(uint8_t *to, const struct seg *s, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		memcpy(to, s[i].p, s[i].len);
+		to += s[i].len;
+	}
+}
+
+/* Write @from[off, off + len) back into the segments. */
+static void
+scatter(const uint8_t *from, uint32_t off, uint32_t len, const struct seg *s, unsigned int n)
+{
+	uint32_t at = 0, a, b;
+	unsigned int i;
+
+	for (i = 0; i < n && at < off + len; at += s[i].len, i++) {
+		a = off > at ? off - at : 0;
+		b = off + len - at < s[i].len ? off + len - at : s[i].len;
+		if (a < b)
+			memcpy(s[i].p + a, from + at + a, b - a);
+	}
+}
+
+static int
+bounce_reserve(struct sec_mq *mq, size_t size)
+{
+	uint8_t *a, *b;
+
+	if (size <= mq->bsize)
+		return 0;
+	a = realloc(mq->bin, size);
+	if (a == NULL)
+		return -ENOMEM;
+	mq->bin = a;
+	b = realloc(mq->bout, size);
+	if (b == NULL)
+		return -ENOMEM;
+	mq->bout = b;
+	mq->bsize = size;
+	return 0;
+}
+
+/* --- one BD ------------------------------------------------------------------ */
+
+/* Run @bd; return its completion FLAG, and set *icv_bad on a MAC mismatch. */
+static unsigned int
+exec_bd(const struct wd_emu_queue *eq, struct sec_mq *mq, const struct hisi_sec_bd *bd,
+	int *icv_bad)
+{
+	const uint8_t *c_key = NULL, *iv = NULL, *a_key = NULL;
+	struct seg *s_src = NULL, *s_dst = NULL;
+	unsigned int n_src = 0, n_dst = 0;
+	uint8_t mac[64], *mac_p = NULL, *in, *out;
+	struct wd_sec_job j;
+	int rc;
+
+	*icv_bad = 0;
+	if (!alg.ok || wd_sec_bd_decode(bd, &j) != 0)
+		return HISI_SEC_FLAG_BAD_BD;
+	if (j.cipher && j.c_alg == HISI_SEC_C_ALG_DES && alg.des[0] == NULL)
+		return HISI_SEC_FLAG_BAD_BD;
+	/* Every address first: a fault touches nothing. */
+	if (j.cipher) {
+		c_key = wd_emu_dma_ptr(eq, j.c_key, j.c_key_len);
+		iv = j.iv_len ? wd_emu_dma_ptr(eq, j.iv, j.iv_len) : NULL;
+		if (c_key == NULL || (j.iv_len && iv == NULL))
+			return HISI_SEC_FLAG_FAULT;
+	}
+	if (j.auth) {
+		a_key = j.a_key_len ? wd_emu_dma_ptr(eq, j.a_key, j.a_key_len) : NULL;
+		mac_p = wd_emu_dma_ptr(eq, j.mac, j.mac_len);
+		if ((j.a_key_len && a_key == NULL) || mac_p == NULL)
+			return HISI_SEC_FLAG_FAULT;
+	}
+	if (j.sgl) {
+		rc = sgl_resolve(eq, j.data, j.span, &s_src, &n_src);
+		if (rc == 0 && bounce_reserve(mq, j.span) != 0)
+			return HISI_SEC_FLAG_BAD_BD;
+		if (rc == 0)
+			gather(mq->bin, s_src, n_src);
+		/* the resolver reuses its buffer: the source list ends here */
+		if (rc == 0 && j.de)
+			rc = sgl_resolve(eq, j.dst, j.span, &s_dst, &n_dst);
+		else if (rc == 0) {
+			s_dst = s_src;
+			n_dst = n_src;
+		}
+		if (rc != 0)
+			return rc == -EFAULT ? HISI_SEC_FLAG_FAULT : HISI_SEC_FLAG_BAD_BD;
+		in = mq->bin;
+		out = j.de ? mq->bout : mq->bin;
+	} else {
+		in = wd_emu_dma_ptr(eq, j.data, j.span);
+		out = j.de ? wd_emu_dma_ptr(eq, j.dst, j.span) : in;
+		if (in == NULL || out == NULL)
+			return HISI_SEC_FLAG_FAULT;
+	}
+	/* A separate destination receives the whole span: what the cipher
+	 * does not cover is copied, so a MAC over the output covers it too. */
+	if (j.de)
+		memcpy(out, in, j.span);
+
+	/* Cipher first (SEQ = 0): the MAC covers the cipher's output. */
+	if (j.auth && j.auth_first && run_auth(mq, &j, a_key, in + j.a_off, mac) != 0)
+		return HISI_SEC_FLAG_BAD_BD;
+	if (j.cipher && run_cipher(mq, &j, c_key, iv, in + j.c_off, out + j.c_off) != 0)
+		return HISI_SEC_FLAG_BAD_BD;
+	if (j.auth && !j.auth_first &&
+	    run_auth(mq, &j, a_key, (j.cipher ? out : in) + j.a_off, mac) != 0)
+		return HISI_SEC_FLAG_BAD_BD;
+	if (j.sgl && j.de)
+		scatter(out, 0, j.span, s_dst, n_dst);
+	else if (j.sgl && j.cipher)
+		scatter(out, j.c_off, j.c_len, s_dst, n_dst);
+	if (j.auth == HISI_SEC_AUTH_MAC)
+		memcpy(mac_p, mac, j.mac_len);
+	else if (j.auth == HISI_SEC_AUTH_VERIF)
+		*icv_bad = memcmp(mac_p, mac, j.mac_len) != 0;
+	return HISI_SEC_FLAG_OK;
+}
+
+/* --- the engine side of the queue ---------------------------------------------- */
+
+static size_t
+sec_regs_size(unsigned int depth)
+{
+	return HISI_SEC_REGS_SIZE;
+}
+
+static size_t
+sec_ring_size(unsigned int depth)
+{
+	return HISI_SEC_RING_SIZE;
+}
+
+static int
+sec_qinit(struct wd_emu_queue *eq)
+{
+	uint64_t ring = (uintptr_t)eq->ring;
+	struct sec_mq *mq;
+
+	pthread_once(&alg_once, alg_init);
+	mq = calloc(1, sizeof(*mq));
+	if (mq == NULL)
+		return -ENOMEM;
+	mq->mdctx = EVP_MD_CTX_new();
+	if (mq->mdctx == NULL) {
+		free(mq);
+		return -ENOMEM;
+	}
+	eq->model_priv = mq;
+	/* What the kernel driver programs when it creates a queue. */
+	wd_emu_reg_write(eq, HISI_SEC_Q_DEPTH_CFG, HISI_SEC_DEPTH - 1);
+	wd_emu_reg_write(eq, HISI_SEC_Q_BASE_HADDR, (uint32_t)(ring >> 32));
+	wd_emu_reg_write(eq, HISI_SEC_Q_BASE_LADDR, (uint32_t)ring);
+	ring += HISI_SEC_RING_CQ_OFF;
+	wd_emu_reg_write(eq, HISI_SEC_OUTORDER_BASE_H, (uint32_t)(ring >> 32));
+	wd_emu_reg_write(eq, HISI_SEC_OUTORDER_BASE_L, (uint32_t)ring);
+	return 0;
+}
+
+static void
+sec_qfini(struct wd_emu_queue *eq)
+{
+	struct sec_mq *mq = eq->model_priv;
+	int i;
+
+	if (mq == NULL)
+		return;
+	for (i = 0; i < NCACHE; i++) {
+		EVP_CIPHER_CTX_free(mq->ce[i].ctx);
+		EVP_MAC_CTX_free(mq->me[i].ctx);
+	}
+	EVP_MD_CTX_free(mq->mdctx);
+	free(mq->bin);
+	free(mq->bout);
+	free(mq);
+	eq->model_priv = NULL;
+}
+
+static void
+count(struct wd_emu_queue *eq, unsigned int reg, uint32_t n)
+{
+	wd_emu_reg_write(eq, reg, wd_emu_reg_read(eq, reg) + n);
+}
+
+static unsigned int
+sec_poll(struct wd_emu_queue *eq, unsigned int budget)
+{
+	struct hisi_sec_bd *ring = eq->ring;
+	uint16_t *cq = (uint16_t *)((char *)eq->ring + HISI_SEC_RING_CQ_OFF);
+	struct sec_mq *mq = eq->model_priv;
+	uint32_t rd, wr, cq_wr, cq_rd, ok = 0, fail = 0, bad = 0;
+	uint16_t idx[BATCH];
+	unsigned int n = 0, k;
+	int reorder, icv_bad;
+
+	if (wd_emu_reg_read(eq, HISI_SEC_QUEUE_ENB) != 1)
+		return 0;
+	wr = wd_emu_reg_read(eq, HISI_SEC_Q_WR_PTR);
+	rd = wd_emu_reg_read(eq, HISI_SEC_Q_RD_PTR);
+	if (wr == rd)
+		return 0;
+	if (wr >= HISI_SEC_DEPTH) {
+		/* A doorbell past the ring: ignore it, as the hardware does. */
+		count(eq, HISI_SEC_IVLD_BD_CNT, 1);
+		wd_emu_reg_write(eq, HISI_SEC_Q_WR_PTR, rd);
+		return 0;
+	}
+	cq_wr = wd_emu_reg_read(eq, HISI_SEC_OUTORDER_WR_PTR);
+	cq_rd = wd_emu_reg_read(eq, HISI_SEC_OUTORDER_RD_PTR) % HISI_SEC_DEPTH;
+	if (budget > BATCH)
+		budget = BATCH;
+	while (rd != wr && n < budget && (cq_wr + n + 1) % HISI_SEC_DEPTH != cq_rd) {
+		struct hisi_sec_bd *slot = &ring[rd];
+		struct hisi_sec_bd bd = *slot;	/* what the driver wrote, once */
+		unsigned int flag = exec_bd(eq, mq, &bd, &icv_bad);
+		uint32_t w0 = bd.w0 & ~(HISI_SEC_W0_FLAG_M | HISI_SEC_W0_ICV_M | HISI_SEC_W0_DONE);
+		uint32_t w1 = bd.w1 & ~HISI_SEC_W1_BD_INVALID;
+
+		if (flag != HISI_SEC_FLAG_OK) {
+			w0 |= flag << HISI_SEC_W0_FLAG_S;
+			w1 |= HISI_SEC_W1_BD_INVALID;
+			bad++;
+		} else if (icv_bad) {
+			w0 |= (uint32_t)HISI_SEC_ICV_ERROR << HISI_SEC_W0_ICV_S;
+			fail++;
+		} else {
+			ok++;
+		}
+		slot->w1 = w1;
+		slot->w0 = w0;	/* DONE comes below, possibly out of order */
+		idx[n++] = (uint16_t)rd;
+		rd = (rd + 1) % HISI_SEC_DEPTH;
+	}
+	if (n == 0)
+		return 0;
+	/* Complete like the hardware with reordering on: not in order. */
+	reorder = wd_emu_reg_read(eq, HISI_SEC_Q_CFG) & HISI_SEC_Q_CFG_REORDER;
+	for (k = 0; k < n; k++) {
+		uint16_t i = idx[reorder ? n - 1 - k : k];
+
+		__atomic_fetch_or(&ring[i].w0, HISI_SEC_W0_DONE, __ATOMIC_RELEASE);
+		cq[(cq_wr + k) % HISI_SEC_DEPTH] = i;
+	}
+	wd_emu_reg_write(eq, HISI_SEC_OUTORDER_WR_PTR, (cq_wr + n) % HISI_SEC_DEPTH);
+	wd_emu_reg_write(eq, HISI_SEC_Q_RD_PTR, rd);
+	count(eq, HISI_SEC_GET_BD_CNT, n);
+	count(eq, HISI_SEC_SUCCESS_BD_CNT, ok);
+	count(eq, HISI_SEC_FAIL_BD_CNT, fail);
+	count(eq, HISI_SEC_IVLD_BD_CNT, bad);
+	return n;
+}
+
+const struct wd_emu_model wd_emu_sec_model = {
+	.device_api = HISI_SEC_API,
+	.dev_prefix = "hisi_sec",
+	.drv_name = "hisi_sec",
+	.alg = HISI_SEC_ALG,
+	.flags = 0,
+	.queues = 16,
+	.depth = HISI_SEC_DEPTH,
+	.depth_min = HISI_SEC_DEPTH,
+	.depth_max = HISI_SEC_DEPTH,
+	.regs_size = sec_regs_size,
+	.ring_size = sec_ring_size,
+	.init = sec_qinit,
+	.fini = sec_qfini,
+	.poll = sec_poll,
+};
