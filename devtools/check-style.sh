@@ -61,7 +61,7 @@ fi
 pyfiles=$(files '*.py')
 if [ -n "$pyfiles" ]; then
 	# shellcheck disable=SC2086
-	out=$(python3 -m pycodestyle --max-line-length=100 $pyfiles 2>&1)
+	out=$(pycodestyle --max-line-length=100 $pyfiles 2>&1)
 	[ -z "$out" ] || finding "$out"
 fi
 

@@ -11,7 +11,8 @@ target=$3
 secs=${4:-5}
 mkdir -p "$work/corpus-$target"
 clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$top/lib/wd" "$top/test/fuzz/$target.c" "$top/lib/wd/wd_parse.c" \
+	-I"$top/lib/wd" -I"$top/kmod/include/uapi" "$top/test/fuzz/$target.c" \
+	"$top/lib/wd/wd_parse.c" "$top/lib/wd/wd_sec_bd.c" \
 	-o "$work/$target"
 # seeds: what real inputs look like
 printf '42\n' >"$work/corpus-$target/seed1"

@@ -60,7 +60,7 @@ static const struct rte_cryptodev_capabilities wd_sec_caps[] = {
 	AUTH_CAP(RTE_CRYPTO_AUTH_SHA224_HMAC, 64, 1, 64, 1, 4, 28),
 	AUTH_CAP(RTE_CRYPTO_AUTH_SHA256_HMAC, 64, 1, 64, 1, 4, 32),
 	AUTH_CAP(RTE_CRYPTO_AUTH_MD5_HMAC, 64, 1, 64, 1, 4, 16),
-	AUTH_CAP(RTE_CRYPTO_AUTH_AES_XCBC_MAC, 16, 16, 16, 0, 12, 12),
+	AUTH_CAP(RTE_CRYPTO_AUTH_AES_XCBC_MAC, 16, 16, 16, 0, 4, 16),
 	AUTH_CAP(RTE_CRYPTO_AUTH_AES_CMAC, 16, 16, 16, 0, 4, 16),
 	RTE_CRYPTODEV_END_OF_CAPABILITIES_LIST()
 };
@@ -344,7 +344,8 @@ wd_sec_session_configure(struct rte_cryptodev *dev, struct rte_crypto_sym_xform 
 			rc = set_cipher(s, &x->cipher,
 					iova + offsetof(struct wd_sec_session, cipher_key));
 		} else if (x->type == RTE_CRYPTO_SYM_XFORM_AUTH && !s->has_auth) {
-			rc = set_auth(s, &x->auth, iova + offsetof(struct wd_sec_session, auth_key));
+			rc = set_auth(s, &x->auth,
+				      iova + offsetof(struct wd_sec_session, auth_key));
 			/* Auth listed first: the MAC is over the input. */
 			if (rc == 0 && n == 0 && x->next != NULL)
 				s->tmpl.w0 |= HISI_SEC_W0_SEQ;

@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 WrapDrive authors
+ */
+
+/* hisi_sec_v1: BD fields, the device's BD checks, completion order and
+ * status decoding, and the emulated engine against published vectors. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wd.h"
+#include "wd_sec.h"
+#include "wd_sec_bd.h"
+#include "wd_test.h"
+
+static void
+test_fields(void)
+{
+	static const uint32_t lens[] = { 1, 0xffff, 0x10000, 0x2abcde, HISI_SEC_MAX_CIPHER_LEN };
+	struct hisi_sec_bd bd;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		memset(&bd, 0, sizeof(bd));
+		bd.w0 = HISI_SEC_W0_DONE | HISI_SEC_W0_SEQ;
+		wd_sec_bd_set_cipher_len(&bd, lens[i]);
+		CHECK(wd_sec_bd_cipher_len(&bd) == lens[i], "cipher len %u -> %u", lens[i],
+		      wd_sec_bd_cipher_len(&bd));
+		CHECK((bd.w0 & (HISI_SEC_W0_DONE | HISI_SEC_W0_SEQ)) ==
+		      (HISI_SEC_W0_DONE | HISI_SEC_W0_SEQ), "neighbour bits kept");
+	}
+	wd_sec_bd_set_auth_len(&bd, 0x3fffff);
+	CHECK(wd_sec_bd_auth_len(&bd) == 0x3fffff, "auth len");
+	wd_sec_bd_set_offsets(&bd, 1023, 5);
+	CHECK(((bd.w3 & HISI_SEC_W3_CIPHER_OFF_M) >> HISI_SEC_W3_CIPHER_OFF_S) == 1023 &&
+	      (bd.w3 & HISI_SEC_W3_AUTH_OFF_M) == 5, "offsets");
+	wd_sec_bd_set_addr(&bd.data_lo, &bd.data_hi, 0x123456789abcull);
+	CHECK(wd_sec_bd_addr(bd.data_lo, bd.data_hi) == 0x123456789abcull, "address");
+}
+
+/* AES-128-CBC encrypt + HMAC-SHA1 generate, 64 bytes at offset 16. */
+static struct hisi_sec_bd
+bd_cbc_hmac(void)
+{
+	struct hisi_sec_bd bd = { 0 };
+
+	bd.w0 = HISI_SEC_C_MODE_CBC << HISI_SEC_W0_C_MODE_S |
+		HISI_SEC_CIPHER_ENCRYPT << HISI_SEC_W0_CIPHER_S |
+		HISI_SEC_AUTH_MAC << HISI_SEC_W0_AUTH_S;
+	bd.w1 = HISI_SEC_C_ALG_AES << HISI_SEC_W1_C_ALG_S |
+		HISI_SEC_A_ALG_HMAC_SHA1 << HISI_SEC_W1_A_ALG_S;
+	bd.w2 = 1u << HISI_SEC_W2_GRAN_NUM_S;
+	bd.w3 = HISI_SEC_KEY_LEN_AES_128 << HISI_SEC_W3_C_KEY_LEN_S |
+		5u << HISI_SEC_W3_MAC_LEN_S | 5u << HISI_SEC_W3_A_KEY_LEN_S;
+	wd_sec_bd_set_cipher_len(&bd, 64);
+	wd_sec_bd_set_auth_len(&bd, 80);
+	wd_sec_bd_set_offsets(&bd, 16, 0);
+	return bd;
+}
+
+static void
+test_decode(void)
+{
+	struct hisi_sec_bd bd = bd_cbc_hmac(), b;
+	struct wd_sec_job j;
+
+	CHECK_RC(wd_sec_bd_decode(&bd, &j), 0);
+	CHECK(j.c_key_len == 16 && j.iv_len == 16 && j.block == 16 && j.c_len == 64 &&
+	      j.c_off == 16 && j.a_len == 80 && j.a_off == 0 && j.mac_len == 20 &&
+	      j.a_key_len == 20 && j.digest_len == 20 && j.span == 80 && !j.auth_first &&
+	      !j.de && !j.sgl, "decoded fields");
+
+#define BAD(mutation, why) do { b = bd; mutation; \
+	CHECK(wd_sec_bd_decode(&b, &j) == -EINVAL, "accepted: %s", why); } while (0)
+	BAD(b.w0 &= ~(HISI_SEC_W0_CIPHER_M | HISI_SEC_W0_AUTH_M), "no cipher, no auth");
+	BAD(b.w0 |= HISI_SEC_W0_CIPHER_M, "cipher op 3");
+	BAD(wd_sec_bd_set_cipher_len(&b, 0), "zero cipher length");
+	BAD(wd_sec_bd_set_cipher_len(&b, 65), "CBC length not whole blocks");
+	BAD(b.w0 = (b.w0 & ~HISI_SEC_W0_C_MODE_M) | HISI_SEC_C_MODE_GCM << HISI_SEC_W0_C_MODE_S,
+	    "GCM");
+	BAD(b.w0 = (b.w0 & ~HISI_SEC_W0_C_MODE_M) | HISI_SEC_C_MODE_XTS << HISI_SEC_W0_C_MODE_S;
+	    b.w3 |= HISI_SEC_KEY_LEN_AES_192 << HISI_SEC_W3_C_KEY_LEN_S, "XTS-192");
+	BAD(b.w3 |= HISI_SEC_W3_C_KEY_LEN_M, "AES key length 3");
+	BAD(b.w1 = (b.w1 & ~HISI_SEC_W1_C_ALG_M) | HISI_SEC_C_ALG_DES << HISI_SEC_W1_C_ALG_S,
+	    "DES with key length code 0");
+	BAD(b.w1 |= 7u << HISI_SEC_W1_C_ALG_S, "cipher alg 7");
+	BAD(b.w1 = (b.w1 & ~HISI_SEC_W1_A_ALG_M) | 15u << HISI_SEC_W1_A_ALG_S, "auth alg 15");
+	BAD(b.w3 &= ~HISI_SEC_W3_MAC_LEN_M, "MAC length 0");
+	BAD(b.w3 |= HISI_SEC_W3_MAC_LEN_M, "MAC longer than the digest");
+	BAD(b.w3 &= ~HISI_SEC_W3_A_KEY_LEN_M, "HMAC without a key");
+	BAD(b.w3 |= HISI_SEC_W3_A_KEY_LEN_M, "HMAC key over 64 bytes");
+	BAD(b.w1 = (b.w1 & ~HISI_SEC_W1_A_ALG_M) |
+	    HISI_SEC_A_ALG_AES_XCBC << HISI_SEC_W1_A_ALG_S, "XCBC with a 20-byte key");
+	BAD(b.w2 |= 2u << HISI_SEC_W2_GRAN_NUM_S, "two granules");
+#undef BAD
+	/* Auth-only, plain hash: no key needed; SEQ and DE decode. */
+	b = bd;
+	b.w0 = HISI_SEC_AUTH_MAC << HISI_SEC_W0_AUTH_S | HISI_SEC_W0_SEQ | HISI_SEC_W0_DE;
+	b.w1 = (b.w1 & ~HISI_SEC_W1_A_ALG_M) | HISI_SEC_A_ALG_SHA256 << HISI_SEC_W1_A_ALG_S;
+	b.w3 = 8u << HISI_SEC_W3_MAC_LEN_S;
+	CHECK_RC(wd_sec_bd_decode(&b, &j), 0);
+	CHECK(j.a_key_len == 0 && j.mac_len == 32 && j.auth_first && j.de && j.span == 80,
+	      "sha256 fields");
+}
+
+/* A ring over plain memory, completed by hand out of order. */
+static void
+test_order_and_status(void)
+{
+	static uint32_t regs[HISI_SEC_REGS_SIZE / 4];
+	static struct hisi_sec_bd bds[HISI_SEC_DEPTH];
+	static uint16_t cq[HISI_SEC_DEPTH];
+	static struct wd_sec_ring r;
+	int cookies[4], i;
+	void *c;
+	struct hisi_sec_bd *bd;
+
+	r.regs = regs;
+	r.bd = bds;
+	r.cq = cq;
+	for (i = 0; i < 4; i++) {
+		CHECK(wd_sec_ring_next(&r) == &bds[i], "slot %d", i);
+		wd_sec_ring_commit(&r, &cookies[i]);
+	}
+	wd_sec_ring_doorbell(&r);
+	CHECK(regs[HISI_SEC_Q_WR_PTR / 4] == 4, "doorbell %u", regs[HISI_SEC_Q_WR_PTR / 4]);
+	/* The engine finishes 3 and 2 first. */
+	bds[3].w0 |= HISI_SEC_W0_DONE;
+	bds[2].w0 |= HISI_SEC_W0_DONE;
+	bds[2].w0 |= (uint32_t)HISI_SEC_ICV_ERROR << HISI_SEC_W0_ICV_S;
+	cq[0] = 3;
+	cq[1] = 2 | HISI_SEC_CQ_ECC;
+	regs[HISI_SEC_OUTORDER_WR_PTR / 4] = 2;
+	wd_sec_ring_reap(&r);
+	CHECK(regs[HISI_SEC_OUTORDER_RD_PTR / 4] == 2, "completion entries consumed");
+	CHECK(wd_sec_ring_oldest(&r, &c) == NULL, "BD 3 returned before BD 0");
+	bds[0].w0 |= HISI_SEC_W0_DONE;
+	bds[0].w1 |= HISI_SEC_W1_BD_INVALID;
+	bds[0].w0 |= (uint32_t)HISI_SEC_FLAG_FAULT << HISI_SEC_W0_FLAG_S;
+	bds[1].w0 |= HISI_SEC_W0_DONE;
+	bds[1].w1 |= HISI_SEC_W1_BD_INVALID;
+	bds[1].w0 |= (uint32_t)HISI_SEC_FLAG_BAD_BD << HISI_SEC_W0_FLAG_S;
+	cq[2] = 0;
+	cq[3] = 1;
+	regs[HISI_SEC_OUTORDER_WR_PTR / 4] = 4;
+	wd_sec_ring_reap(&r);
+	{
+		static const enum wd_sec_status expect[] = {
+			WD_SEC_ST_FAULT, WD_SEC_ST_BAD_BD, WD_SEC_ST_ECC, WD_SEC_ST_OK
+		};
+
+		for (i = 0; i < 4; i++) {
+			bd = wd_sec_ring_oldest(&r, &c);
+			CHECK(bd == &bds[i] && c == &cookies[i], "BD %d in order", i);
+			if (bd == NULL)
+				break;
+			CHECK(wd_sec_ring_status(&r, bd) == expect[i], "BD %d status %d", i,
+			      wd_sec_ring_status(&r, bd));
+			wd_sec_ring_retire(&r);
+		}
+	}
+	CHECK(wd_sec_ring_inflight(&r) == 0 && wd_sec_ring_oldest(&r, &c) == NULL, "drained");
+	bds[2].w0 &= ~HISI_SEC_W0_ICV_M;
+	CHECK(wd_sec_bd_status(&bds[2]) == WD_SEC_ST_OK, "status without ECC");
+	bds[2].w0 |= (uint32_t)HISI_SEC_ICV_ERROR << HISI_SEC_W0_ICV_S;
+	CHECK(wd_sec_bd_status(&bds[2]) == WD_SEC_ST_AUTH_FAILED, "ICV error");
+	/* Full at HISI_SEC_MAX_INFLIGHT. */
+	for (i = 0; i < HISI_SEC_MAX_INFLIGHT; i++)
+		wd_sec_ring_commit(&r, NULL);
+	CHECK(wd_sec_ring_next(&r) == NULL, "ring full at %d", HISI_SEC_MAX_INFLIGHT);
+}
+
+/* --- the emulated engine --------------------------------------------------- */
+
+struct buf {
+	uint8_t key[32], iv[16], akey[64], data[256], dst[256], mac[32];
+	struct hisi_sec_sgl sgl __attribute__((aligned(64)));
+};
+
+static int
+run(struct wd_queue *q, struct wd_sec_msg *m)
+{
+	void *resp;
+
+	if (wd_send_sync(q, m, 10000) != 0 || wd_recv_sync(q, &resp, 10000) != 0)
+		return -1;
+	return resp == m ? (int)m->status : -2;
+}
+
+static void
+set_addrs(struct hisi_sec_bd *bd, struct buf *b)
+{
+	wd_sec_bd_set_addr(&bd->cipher_key_lo, &bd->cipher_key_hi, (uintptr_t)b->key);
+	wd_sec_bd_set_addr(&bd->cipher_iv_lo, &bd->cipher_iv_hi, (uintptr_t)b->iv);
+	wd_sec_bd_set_addr(&bd->auth_key_lo, &bd->auth_key_hi, (uintptr_t)b->akey);
+	wd_sec_bd_set_addr(&bd->data_lo, &bd->data_hi, (uintptr_t)b->data);
+	wd_sec_bd_set_addr(&bd->mac_lo, &bd->mac_hi, (uintptr_t)b->mac);
+}
+
+static void
+test_engine(void)
+{
+	/* NIST SP 800-38A F.2.1, first block */
+	static const uint8_t key[16] = { 0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab,
+					 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c };
+	static const uint8_t pt[16] = { 0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96, 0xe9,
+					0x3d, 0x7e, 0x11, 0x73, 0x93, 0x17, 0x2a };
+	static const uint8_t ct[16] = { 0x76, 0x49, 0xab, 0xac, 0x81, 0x19, 0xb2, 0x46, 0xce,
+					0xe9, 0x8e, 0x9b, 0x12, 0xe9, 0x19, 0x7d };
+	/* RFC 2202 HMAC-SHA1 test case 1 */
+	static const uint8_t hmac1[20] = { 0xb6, 0x17, 0x31, 0x86, 0x55, 0x05, 0x72, 0x64, 0xe2,
+					   0x8b, 0xc0, 0xb6, 0xfb, 0x37, 0x8c, 0x8e, 0xf1, 0x46,
+					   0xbe, 0x00 };
+	struct wd_capa capa = { .alg = HISI_SEC_ALG, .numa_node = WD_NUMA_ANY };
+	struct buf *b = aligned_alloc(64, sizeof(*b));
+	struct wd_sec_msg m, *ms;
+	struct wd_queue q;
+	void *resp;
+	int i;
+
+	CHECK_RC(wd_request_queue(&q, &capa), 0);
+	CHECK(strcmp(q.device_api, HISI_SEC_API) == 0, "SEC queue");
+	CHECK_RC(wd_mem_share(&q, b, sizeof(*b), 0), 0);
+
+	/* AES-128-CBC, IV 00..0f */
+	memset(b, 0, sizeof(*b));
+	memcpy(b->key, key, 16);
+	for (i = 0; i < 16; i++)
+		b->iv[i] = (uint8_t)i;
+	memcpy(b->data, pt, 16);
+	memset(&m, 0, sizeof(m));
+	m.bd.w0 = HISI_SEC_C_MODE_CBC << HISI_SEC_W0_C_MODE_S |
+		HISI_SEC_CIPHER_ENCRYPT << HISI_SEC_W0_CIPHER_S;
+	m.bd.w1 = HISI_SEC_C_ALG_AES << HISI_SEC_W1_C_ALG_S;
+	m.bd.w2 = 1u << HISI_SEC_W2_GRAN_NUM_S;
+	wd_sec_bd_set_cipher_len(&m.bd, 16);
+	set_addrs(&m.bd, b);
+	CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
+	CHECK(memcmp(b->data, ct, 16) == 0, "AES-128-CBC known answer");
+
+	/* Through a 3-entry SGL, out of place: same answer, source kept. */
+	memcpy(b->data, pt, 16);
+	memset(b->dst, 0, 16);
+	b->sgl.entry_sum_in_chain = b->sgl.entry_sum_in_sgl = 3;
+	b->sgl.sge[0] = (struct hisi_sec_sge){ (uintptr_t)b->data, 5, 0 };
+	b->sgl.sge[1] = (struct hisi_sec_sge){ (uintptr_t)b->data + 5, 7, 0 };
+	b->sgl.sge[2] = (struct hisi_sec_sge){ (uintptr_t)b->data + 12, 4, 0 };
+	m.bd.w1 |= HISI_SEC_W1_ADDR_TYPE;
+	wd_sec_bd_set_addr(&m.bd.data_lo, &m.bd.data_hi, (uintptr_t)&b->sgl);
+	/* destination: a flat-looking one-entry SGL in dst */
+	{
+		static struct hisi_sec_sgl dsgl __attribute__((aligned(64)));
+
+		CHECK_RC(wd_mem_share(&q, &dsgl, sizeof(dsgl), 0), 0);
+		dsgl.entry_sum_in_chain = dsgl.entry_sum_in_sgl = 1;
+		dsgl.sge[0] = (struct hisi_sec_sge){ (uintptr_t)b->dst, 16, 0 };
+		m.bd.w0 |= HISI_SEC_W0_DE;
+		wd_sec_bd_set_addr(&m.bd.dst_lo, &m.bd.dst_hi, (uintptr_t)&dsgl);
+		CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
+		CHECK(memcmp(b->dst, ct, 16) == 0 && memcmp(b->data, pt, 16) == 0,
+		      "SGL out of place");
+		/* A chain shorter than the job is refused. */
+		b->sgl.sge[2].len = 3;
+		b->sgl.entry_sum_in_sgl = 3;
+		CHECK_RC(run(&q, &m), WD_SEC_ST_BAD_BD);
+		CHECK_RC(wd_mem_unshare(&q, &dsgl, sizeof(dsgl)), 0);
+	}
+
+	/* HMAC-SHA1 of "Hi There" with 20 bytes of 0x0b. */
+	memset(&m, 0, sizeof(m));
+	memset(b->akey, 0x0b, 20);
+	memcpy(b->data, "Hi There", 8);
+	m.bd.w0 = HISI_SEC_AUTH_MAC << HISI_SEC_W0_AUTH_S;
+	m.bd.w1 = HISI_SEC_A_ALG_HMAC_SHA1 << HISI_SEC_W1_A_ALG_S;
+	m.bd.w3 = 5u << HISI_SEC_W3_MAC_LEN_S | 5u << HISI_SEC_W3_A_KEY_LEN_S;
+	wd_sec_bd_set_auth_len(&m.bd, 8);
+	set_addrs(&m.bd, b);
+	CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
+	CHECK(memcmp(b->mac, hmac1, 20) == 0, "HMAC-SHA1 RFC 2202 case 1");
+	m.bd.w0 = HISI_SEC_AUTH_VERIF << HISI_SEC_W0_AUTH_S;
+	CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
+	b->mac[19] ^= 1;
+	CHECK_RC(run(&q, &m), WD_SEC_ST_AUTH_FAILED);
+
+	/* Unshared key: a fault, the MAC untouched. */
+	{
+		uint8_t private_key[20];
+
+		memset(private_key, 0x0b, sizeof(private_key));
+		memset(b->mac, 0xee, 20);
+		m.bd.w0 = HISI_SEC_AUTH_MAC << HISI_SEC_W0_AUTH_S;
+		wd_sec_bd_set_addr(&m.bd.auth_key_lo, &m.bd.auth_key_hi, (uintptr_t)private_key);
+		CHECK_RC(run(&q, &m), WD_SEC_ST_FAULT);
+		CHECK(b->mac[0] == 0xee && b->mac[19] == 0xee, "MAC written on a fault");
+	}
+	m.bd.w3 = 0;
+	CHECK_RC(run(&q, &m), WD_SEC_ST_BAD_BD);
+
+	/* Many in flight, completed out of order, returned in order. */
+	ms = calloc(400, sizeof(*ms));
+	for (i = 0; i < 400; i++) {
+		ms[i].bd.w0 = HISI_SEC_AUTH_MAC << HISI_SEC_W0_AUTH_S;
+		ms[i].bd.w1 = HISI_SEC_A_ALG_SHA1 << HISI_SEC_W1_A_ALG_S;
+		ms[i].bd.w3 = 5u << HISI_SEC_W3_MAC_LEN_S;
+		wd_sec_bd_set_auth_len(&ms[i].bd, (uint32_t)(1 + i % 200));
+		set_addrs(&ms[i].bd, b);
+		ms[i].user = &ms[i];
+		CHECK_RC(wd_send(&q, &ms[i]), 0);
+	}
+	for (i = 0; i < 400; i++) {
+		CHECK_RC(wd_recv_sync(&q, &resp, 10000), 0);
+		CHECK(resp == &ms[i] && ms[i].status == WD_SEC_ST_OK, "completion %d in order", i);
+	}
+	free(ms);
+	CHECK_RC(wd_mem_unshare(&q, b, sizeof(*b)), 0);
+	wd_release_queue(&q);
+	free(b);
+}
+
+int
+main(void)
+{
+	setenv("WD_SYSFS_ROOT", "/nonexistent", 1);
+	setenv("WD_EMU", "hisi_sec_v1:1", 1);
+	test_fields();
+	test_decode();
+	test_order_and_status();
+	test_engine();
+	return wd_test_done("test_sec");
+}
