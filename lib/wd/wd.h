@@ -158,7 +158,9 @@ int wd_mem_unshare(struct wd_queue *q, const void *addr, size_t size);
  *  devices, and libwd's own VFIO container, now and for later queues). */
 int wd_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size);
 
-/** Undo wd_dma_map() (same @p q, iova and size). */
+/** Undo wd_dma_map() (same @p q, iova and size). With @p q NULL the range
+ *  may also be part of what was mapped with @p q NULL: the mapping is
+ *  split (DPDK frees memory page by page). */
 int wd_dma_unmap(struct wd_queue *q, uint64_t iova, size_t size);
 
 /** Number of descriptors the queue's ring holds. */

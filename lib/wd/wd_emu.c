@@ -195,7 +195,7 @@ dom_init(void)
 static void *
 dom_translate(uint64_t iova, size_t len)
 {
-	static __thread unsigned int hint;	/* per engine thread */
+	static __thread struct wd_iova_hint hint;	/* per engine thread */
 
 	return wd_iova_translate(&dom.table, iova, len, &hint);
 }
@@ -492,6 +492,9 @@ emu_dma_unmap(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 
 	pthread_rwlock_wrlock(&dom.lock);
 	rc = wd_iova_del(&dom.table, iova, size);
+	/* A framework (q NULL) may free part of what it mapped. */
+	if (rc == -ENOENT && q == NULL)
+		rc = wd_iova_punch(&dom.table, iova, size);
 	pthread_rwlock_unlock(&dom.lock);
 	return rc < 0 ? rc : 0;
 }

@@ -27,24 +27,27 @@ lower(const struct wd_iova_table *t, uint64_t iova)
 
 void *
 wd_iova_translate(const struct wd_iova_table *t, uint64_t iova, size_t len,
-	unsigned int *hint)
+	struct wd_iova_hint *hint)
 {
 	uint64_t end = iova + len;
 	const struct wd_iova_map *m;
-	unsigned int i;
+	unsigned int i, h;
 	char *va;
 
 	if (len == 0 || end < iova)
 		return NULL;
-	/* Most requests land in the mapping the previous one used. */
-	if (hint != NULL && *hint < t->n && t->maps[*hint].iova <= iova &&
-	    end <= t->maps[*hint].iova + t->maps[*hint].size)
-		return t->maps[*hint].va + (iova - t->maps[*hint].iova);
+	for (h = 0; hint != NULL && h < WD_IOVA_HINTS; h++) {
+		i = hint->idx[h];
+		if (i < t->n && t->maps[i].iova <= iova && end <= t->maps[i].iova + t->maps[i].size)
+			return t->maps[i].va + (iova - t->maps[i].iova);
+	}
 	i = lower(t, iova);
 	if (i >= t->n || t->maps[i].iova > iova)
 		return NULL;
-	if (hint != NULL)
-		*hint = i;
+	if (hint != NULL) {
+		hint->idx[hint->next] = i;
+		hint->next = (hint->next + 1) % WD_IOVA_HINTS;
+	}
 	m = &t->maps[i];
 	va = m->va + (iova - m->iova);
 	/* Walk on while the next mapping continues both ranges. */
@@ -57,9 +60,29 @@ wd_iova_translate(const struct wd_iova_table *t, uint64_t iova, size_t len,
 	return va;
 }
 
+/* Make room for one more mapping at @i. */
+static int
+insert_at(struct wd_iova_table *t, unsigned int i, const struct wd_iova_map *m)
+{
+	if (t->n == t->cap) {
+		unsigned int cap = t->cap ? t->cap * 2 : 64;
+		struct wd_iova_map *nm = realloc(t->maps, sizeof(*nm) * cap);
+
+		if (nm == NULL)
+			return -ENOMEM;
+		t->maps = nm;
+		t->cap = cap;
+	}
+	memmove(&t->maps[i + 1], &t->maps[i], sizeof(t->maps[0]) * (t->n - i));
+	t->maps[i] = *m;
+	t->n++;
+	return 0;
+}
+
 int
 wd_iova_add(struct wd_iova_table *t, void *va, uint64_t iova, size_t size)
 {
+	struct wd_iova_map m;
 	unsigned int i;
 
 	if (size == 0 || iova + size < iova)
@@ -72,19 +95,8 @@ wd_iova_add(struct wd_iova_table *t, void *va, uint64_t iova, size_t size)
 	}
 	if (i < t->n && t->maps[i].iova < iova + size)
 		return -EEXIST;
-	if (t->n == t->cap) {
-		unsigned int cap = t->cap ? t->cap * 2 : 64;
-		struct wd_iova_map *m = realloc(t->maps, sizeof(*m) * cap);
-
-		if (m == NULL)
-			return -ENOMEM;
-		t->maps = m;
-		t->cap = cap;
-	}
-	memmove(&t->maps[i + 1], &t->maps[i], sizeof(t->maps[0]) * (t->n - i));
-	t->maps[i] = (struct wd_iova_map){ .iova = iova, .size = size, .va = va, .refs = 1 };
-	t->n++;
-	return 1;
+	m = (struct wd_iova_map){ .iova = iova, .size = size, .va = va, .refs = 1 };
+	return insert_at(t, i, &m) != 0 ? -ENOMEM : 1;
 }
 
 int
@@ -98,6 +110,45 @@ wd_iova_del(struct wd_iova_table *t, uint64_t iova, size_t size)
 		return 0;
 	memmove(&t->maps[i], &t->maps[i + 1], sizeof(t->maps[0]) * (t->n - i - 1));
 	t->n--;
+	return 1;
+}
+
+int
+wd_iova_punch(struct wd_iova_table *t, uint64_t iova, size_t size)
+{
+	uint64_t end = iova + size, at = iova;
+	unsigned int i = lower(t, iova), k;
+	struct wd_iova_map m, right;
+
+	if (size == 0 || end < iova)
+		return -EINVAL;
+	/* Check first: all or nothing. */
+	for (k = i; at < end; k++) {
+		if (k >= t->n || t->maps[k].iova > at || t->maps[k].refs != 1)
+			return -ENOENT;
+		at = t->maps[k].iova + t->maps[k].size;
+	}
+	while (i < t->n && t->maps[i].iova < end) {
+		m = t->maps[i];
+		right = m;
+		right.iova = end;
+		right.va = m.va + (end - m.iova);
+		right.size = m.iova + m.size > end ? m.iova + m.size - end : 0;
+		m.size = m.iova < iova ? iova - m.iova : 0;
+		if (m.size != 0) {
+			t->maps[i++] = m;
+			if (right.size != 0 && insert_at(t, i, &right) != 0)
+				return -ENOMEM;
+			if (right.size != 0)
+				break;
+		} else if (right.size != 0) {
+			t->maps[i] = right;
+			break;
+		} else {
+			memmove(&t->maps[i], &t->maps[i + 1], sizeof(t->maps[0]) * (t->n - i - 1));
+			t->n--;
+		}
+	}
 	return 1;
 }
 

@@ -35,11 +35,24 @@ int wd_iova_add(struct wd_iova_table *t, void *va, uint64_t iova, size_t size);
  * -ENOENT if no mapping has exactly this iova and size. */
 int wd_iova_del(struct wd_iova_table *t, uint64_t iova, size_t size);
 
+/* Remove [iova, iova + size) from mappings that hold one reference each,
+ * splitting them (frameworks that map large and free page by page).
+ * 1 if done, -ENOENT if a byte is unmapped or shared more than once. */
+int wd_iova_punch(struct wd_iova_table *t, uint64_t iova, size_t size);
+
+/* The mappings a lookup used last, tried before searching (requests
+ * mostly come back to the same few: keys, IVs, packet buffers). */
+#define WD_IOVA_HINTS 4
+struct wd_iova_hint {
+	unsigned int idx[WD_IOVA_HINTS];
+	unsigned int next;
+};
+
 /* Address of [iova, iova + len), which may span mappings contiguous in
- * both IOVA and address; NULL if any byte is not mapped. @hint (may be
- * NULL) remembers the last mapping used, tried first next time. */
+ * both IOVA and address; NULL if any byte is not mapped. @hint may be
+ * NULL. */
 void *wd_iova_translate(const struct wd_iova_table *t, uint64_t iova, size_t len,
-	unsigned int *hint);
+	struct wd_iova_hint *hint);
 
 void wd_iova_clear(struct wd_iova_table *t);
 

@@ -75,22 +75,25 @@ static const struct wd_vfio_hooks eal_hooks = {
 	.dma_unmap = vfio_unmap,
 };
 
+/* Runs of memsegs contiguous in IOVA: one table entry each, not one per
+ * page (65536 of them for 256 MB of 4 KiB pages). */
 static int
-map_seg(const struct rte_memseg_list *msl, const struct rte_memseg *ms, void *arg)
+map_seg(const struct rte_memseg_list *msl, const struct rte_memseg *ms, size_t len, void *arg)
 {
 	int unmap = *(int *)arg;
 
 	if (msl->external || ms->iova == RTE_BAD_IOVA)
 		return 0;
 	if (unmap)
-		wd_dma_unmap(NULL, ms->iova, ms->len);
-	else if (wd_dma_map(NULL, ms->addr, ms->iova, ms->len) != 0)
+		wd_dma_unmap(NULL, ms->iova, len);
+	else if (wd_dma_map(NULL, ms->addr, ms->iova, len) != 0)
 		return -1;
 	return 0;
 }
 
 /* Memory added or removed at run time, page by page (the hotplug lock is
- * held: only lock-free lookups here). */
+ * held: only lock-free lookups here). A page freed out of a run mapped at
+ * start is punched out of that mapping. */
 static void
 mem_event(enum rte_mem_event type, const void *addr, size_t len, void *arg)
 {
@@ -125,17 +128,17 @@ wd_bus_dma_init(int have_emulated)
 	}
 	if (!have_emulated || emu_mapped)
 		return 0;
-	if (rte_memseg_walk(map_seg, &unmap) != 0) {
+	if (rte_memseg_contig_walk(map_seg, &unmap) != 0) {
 		WD_BUS_LOG(ERR, "cannot map DPDK memory for emulated devices");
 		unmap = 1;
-		rte_memseg_walk(map_seg, &unmap);
+		rte_memseg_contig_walk(map_seg, &unmap);
 		return -ENOMEM;
 	}
 	if (rte_mem_event_callback_register(MEM_CB_NAME, mem_event, NULL) != 0 &&
 	    rte_errno != ENOTSUP) {
 		WD_BUS_LOG(ERR, "cannot follow memory hotplug: %s", rte_strerror(rte_errno));
 		unmap = 1;
-		rte_memseg_walk(map_seg, &unmap);
+		rte_memseg_contig_walk(map_seg, &unmap);
 		return -rte_errno;
 	}
 	emu_mapped = 1;
@@ -149,7 +152,7 @@ wd_bus_dma_fini(void)
 
 	if (emu_mapped) {
 		rte_mem_event_callback_unregister(MEM_CB_NAME, NULL);
-		rte_memseg_walk(map_seg, &unmap);
+		rte_memseg_contig_walk(map_seg, &unmap);
 		emu_mapped = 0;
 	}
 	if (hooks_set) {
