@@ -25,7 +25,8 @@ main(void)
 	CHECK_RC(wd_iova_add(&t, mem, 0x0f800, 0x1000), -EEXIST);
 	CHECK_RC(wd_iova_add(&t, mem, 0x10000, 0), -EINVAL);
 	CHECK_RC(wd_iova_add(&t, mem + 0x1000, 0x11000, 0x1000), 1);	/* contiguous */
-	CHECK_RC(wd_iova_add(&t, mem + 0x8000, 0x12000, 0x1000), 1);	/* IOVA-only contiguous */
+	/* contiguous in IOVA only */
+	CHECK_RC(wd_iova_add(&t, mem + 0x8000, 0x12000, 0x1000), 1);
 	CHECK(wd_iova_translate(&t, 0x10ff0, 0x20, NULL) == mem + 0xff0, "spans two mappings");
 	CHECK(wd_iova_translate(&t, 0x11ff0, 0x20, NULL) == NULL, "VA not contiguous");
 	CHECK(wd_iova_translate(&t, 0x13000, 1, NULL) == NULL, "unmapped");
