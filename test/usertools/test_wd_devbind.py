@@ -20,6 +20,7 @@ import io
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -957,6 +958,36 @@ class TestEmulated(Cli):
         r = self.emu('--clean')
         self.assertEqual((r.returncode, r.stdout), (0, ''))
         self.assertIn('emulated devices (WD_EMU) have no orphans', r.stderr)
+
+
+class TestDocs(unittest.TestCase):
+    """The guide and the man page cover every option and exit status."""
+    GUIDE = os.path.join(TOP, 'doc', 'guides', 'usertools.rst')
+    MAN = os.path.join(TOP, 'doc', 'man', 'wd-devbind.8')
+
+    def test_options_and_exit_codes(self):
+        with open(self.GUIDE) as f:
+            guide = f.read()
+        with open(self.MAN) as f:
+            man = f.read().replace('\\-', '-')
+        opts = [o for a in wdb.build_parser()._actions for o in a.option_strings]
+        codes = {v: k for k, v in vars(wdb).items() if k.startswith('EXIT_')}
+        self.assertEqual(sorted(codes), list(range(8)))
+        for o in opts:
+            self.assertTrue(o in man, 'man page misses ' + o)
+            if o.startswith('--') and o != '--help':
+                self.assertTrue(o in guide, 'guide misses ' + o)
+        for c in codes:
+            self.assertRegex(guide, r'\n%d  \S' % c)
+            self.assertIn('.B %d\n' % c, man)
+
+    @unittest.skipUnless(shutil.which('man') and shutil.which('groff'), 'no man/groff')
+    def test_man_renders(self):
+        r = subprocess.run(['man', '--warnings', '-l', self.MAN], capture_output=True,
+                           text=True, timeout=60,
+                           env=dict(os.environ, MANWIDTH='80', MANPAGER='cat', PAGER='cat'))
+        self.assertEqual((r.returncode, r.stderr), (0, ''))
+        self.assertIn('wd-devbind.py - see, create, remove', r.stdout)
 
 
 if __name__ == '__main__':
