@@ -181,6 +181,13 @@ wd_hns_set_loopback(struct wd_queue *q, int on)
 }
 
 void
+wd_hns_set_fc(struct wd_queue *q, uint32_t fc)
+{
+	if (q != NULL && q->impl != NULL)
+		reg_write(wd_hns_ring(q), HNS_REG_FC, fc & (HNS_FC_RX_PAUSE | HNS_FC_TX_PAUSE));
+}
+
+void
 wd_hns_stats(struct wd_queue *q, uint64_t st[HNS_NB_STATS])
 {
 	const volatile char *regs = (const volatile char *)wd_hns_ring(q)->regs;

@@ -18,11 +18,12 @@
  *         one multi-queue file per ring pair, so frames reach the kernel.
  * The LOOPBACK register overrides the wire for a self test.
  *
- * Between rings the wire has flow control (as 802.3x pause): a frame
- * waits in the TX ring until the receiving ring has posted enough BDs,
- * so nothing is lost while the receiver is enabled. A frame for a
- * receiver that is closed, disabled or in loopback is dropped and counted
- * (TX_DROPS): the link is down.
+ * A frame for an RX ring without enough posted BDs is dropped there
+ * (RX_MISSED), unless flow control (802.3x pause, the FC registers) is on
+ * at both ends: then it waits in the TX ring until the receiver posts
+ * BDs, and nothing is lost. A frame for a receiver that is closed,
+ * disabled or in loopback is dropped and counted (TX_DROPS): the link is
+ * down.
  *
  * An RX ring is fed by one engine at a time (the sender's), under the
  * ring's feed lock; links between queues change under the registry lock,
@@ -71,7 +72,7 @@ struct hns_eq {
 	uint32_t rx_fill;		/* next BD to fill */
 	uint32_t rx_avail;		/* posted BDs not filled yet */
 	int rx_paused;
-	uint64_t rx_pkts, rx_bytes, rx_errors, rx_pauses;
+	uint64_t rx_pkts, rx_bytes, rx_errors, rx_pauses, rx_missed;
 };
 
 static pthread_rwlock_t registry_lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -98,9 +99,13 @@ reg(const struct hns_eq *h, unsigned int off)
 	return (uint32_t *)((char *)h->eq->regs + off);
 }
 
+/* Take a count register; a plain read first, so that an idle poll does
+ * not pull the line away from the driver. */
 static inline uint32_t
 reg_take(const struct hns_eq *h, unsigned int off)
 {
+	if (__atomic_load_n(reg(h, off), __ATOMIC_RELAXED) == 0)
+		return 0;
 	return __atomic_exchange_n(reg(h, off), 0, __ATOMIC_ACQUIRE);
 }
 
@@ -430,6 +435,7 @@ rx_publish(struct hns_eq *r, uint32_t n)
 	stat_set(r, HNS_STAT_RX_BYTES, r->rx_bytes);
 	stat_set(r, HNS_STAT_RX_ERRORS, r->rx_errors);
 	stat_set(r, HNS_STAT_RX_PAUSES, r->rx_pauses);
+	stat_set(r, HNS_STAT_RX_MISSED, r->rx_missed);
 }
 
 /* --- transmitting ------------------------------------------------------------ */
@@ -532,7 +538,7 @@ tx_poll(struct hns_eq *h, unsigned int budget)
 	struct hns_eq *r;
 	uint32_t nb, len, need, filled = 0, bufsize = 0;
 	unsigned int n = 0;
-	int st, tap, up;
+	int st, tap, up, pause = 0;
 
 	h->tx_posted += reg_take(h, HNS_TX_TAIL);
 	if (h->tx_posted > h->eq->depth)
@@ -547,6 +553,8 @@ tx_poll(struct hns_eq *h, unsigned int budget)
 		rx_lock(r);
 		rx_collect(r);
 		bufsize = HNS_BD_LEN_BYTES(wd_emu_reg_read(r->eq, HNS_RX_BD_LEN) & 3);
+		pause = (wd_emu_reg_read(h->eq, HNS_REG_FC) & HNS_FC_RX_PAUSE) &&
+			(wd_emu_reg_read(r->eq, HNS_REG_FC) & HNS_FC_TX_PAUSE);
 	}
 	while (n < budget && h->tx_posted > 0) {
 		st = tx_parse(h, seg, &nb, &len);
@@ -565,12 +573,17 @@ tx_poll(struct hns_eq *h, unsigned int budget)
 			if (need == 0) {
 				/* longer than the receiver's buffers can hold */
 				r->rx_errors++;
-			} else if (r->rx_avail < need) {
+			} else if (r->rx_avail < need && pause) {
 				if (!r->rx_paused) {
 					r->rx_paused = 1;
 					r->rx_pauses++;
 				}
 				break;
+			} else if (r->rx_avail < need) {
+				/* on the wire, lost at the receiver */
+				r->rx_missed++;
+				h->tx_pkts++;
+				h->tx_bytes += len;
 			} else {
 				r->rx_paused = 0;
 				rx_fill(r, seg, nb, len, need, bufsize);

@@ -80,8 +80,19 @@ int wd_hns_enable(struct wd_queue *q, int on, unsigned int timeout_ms);
 /** Internal loopback (1: TX goes to our own RX, the wire is ignored). */
 void wd_hns_set_loopback(struct wd_queue *q, int on);
 
+/** Flow control: HNS_FC_* bits (802.3x pause). */
+void wd_hns_set_fc(struct wd_queue *q, uint32_t fc);
+
 /** The engine's counters (HNS_STAT_*, in register order). */
 void wd_hns_stats(struct wd_queue *q, uint64_t st[HNS_NB_STATS]);
+
+/** One engine counter (@p off = HNS_STAT_*). */
+static inline uint64_t
+wd_hns_stats_one(struct wd_queue *q, unsigned int off)
+{
+	return __atomic_load_n((const uint64_t *)((const char *)wd_hns_ring(q)->regs + off),
+			       __ATOMIC_RELAXED);
+}
 
 static inline uint32_t
 wd_hns_reg_read(const struct wd_hns_ring *r, unsigned int off)

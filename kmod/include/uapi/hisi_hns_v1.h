@@ -47,6 +47,11 @@
  * again at index 0 with FBDNUM 0; buffers from before are never touched
  * again. Software starts its own indexes at 0 too.
  *
+ * Flow control (802.3x, WrapDrive's FC register): a frame for an RX ring
+ * without enough posted BDs waits in the sender's TX ring when the
+ * receiver has HNS_FC_TX_PAUSE and the sender HNS_FC_RX_PAUSE (RX_PAUSES
+ * counts the waits); otherwise the receiver drops it (RX_MISSED).
+ *
  * Errors. A TX packet with a bad BD (VLD clear, zero or oversize
  * send_size, BUFNUM not matching, no FE within 8 BDs, a frame longer than
  * HNS_MAX_FRAME, or an IOVA the device may not read) is not sent: its
@@ -90,6 +95,7 @@
 #define HNS_REG_LOOPBACK	0x110	/* rw: 1 = TX goes to our own RX (self test) */
 #define HNS_REG_MAX_FRAME	0x114	/* ro: longest frame the wire carries */
 #define HNS_REG_RESET		0x118	/* 1 = reset the ring pair; reads 0 when done */
+#define HNS_REG_FC		0x11C	/* rw: HNS_FC_* (802.3x pause) */
 
 /* 64-bit counters (8-byte aligned, engine written, free running) */
 #define HNS_STAT_TX_PKTS	0x140	/* packets put on the wire */
@@ -100,8 +106,12 @@
 #define HNS_STAT_RX_BYTES	0x168
 #define HNS_STAT_RX_ERRORS	0x170	/* packets lost: fault, oversize */
 #define HNS_STAT_RX_PAUSES	0x178	/* times the wire waited for RX BDs */
-#define HNS_NB_STATS		8
+#define HNS_STAT_RX_MISSED	0x180	/* packets dropped: no RX BD posted */
+#define HNS_NB_STATS		9
 #define HNS_REGS_SIZE		4096
+
+#define HNS_FC_RX_PAUSE		(1u << 0)	/* honour pause: TX waits for the receiver */
+#define HNS_FC_TX_PAUSE		(1u << 1)	/* ask for pause when out of RX BDs */
 
 #define HNS_WIRE_LOOP		0	/* TX to the ring pair's own RX */
 #define HNS_WIRE_PAIR		1	/* ring pair i <-> i + queues / 2 */
