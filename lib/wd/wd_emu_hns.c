@@ -53,6 +53,8 @@ struct seg {
 	uint32_t len;
 };
 
+#define MIN_U32(a, b) ((uint32_t)(a) < (uint32_t)(b) ? (uint32_t)(a) : (uint32_t)(b))
+
 struct hns_eq {
 	struct wd_emu_queue *eq;
 	const char *dev;		/* device name */
@@ -74,6 +76,49 @@ struct hns_eq {
 	int rx_paused;
 	uint64_t rx_pkts, rx_bytes, rx_errors, rx_pauses, rx_missed;
 };
+
+/*
+ * Translations remembered for one poll call (the engine holds the IOVA
+ * table's read lock through it, so nothing can be unmapped meanwhile):
+ * aligned windows of 64 MiB, else 2 MiB, that are mapped whole, tried
+ * before asking the table for the exact range.
+ */
+#define XC_WAYS 4
+
+struct xcache {
+	uint64_t base[XC_WAYS];
+	uint64_t size[XC_WAYS];
+	char *va[XC_WAYS];
+	unsigned int next;
+};
+
+static inline void *
+xlate(const struct wd_emu_queue *eq, struct xcache *c, uint64_t iova, uint32_t len)
+{
+	static const uint64_t win[] = { 64ull << 20, 2ull << 20 };
+	unsigned int i;
+	uint64_t b;
+	char *w;
+
+	for (i = 0; i < XC_WAYS; i++)
+		if (c->va[i] != NULL && iova - c->base[i] < c->size[i] &&
+		    iova + len - c->base[i] <= c->size[i])
+			return c->va[i] + (iova - c->base[i]);
+	for (i = 0; i < sizeof(win) / sizeof(win[0]); i++) {
+		b = iova & ~(win[i] - 1);
+		if (iova + len > b + win[i])
+			continue;
+		w = wd_emu_dma_ptr(eq, b, win[i]);
+		if (w != NULL) {
+			c->base[c->next] = b;
+			c->size[c->next] = win[i];
+			c->va[c->next] = w;
+			c->next = (c->next + 1) % XC_WAYS;
+			return w + (iova - b);
+		}
+	}
+	return wd_emu_dma_ptr(eq, iova, len);
+}
 
 static pthread_rwlock_t registry_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct hns_eq *registry;
@@ -367,8 +412,8 @@ rx_bds(uint32_t len, uint32_t bufsize)
 
 /* Write @n BDs from rx_fill: the frame in @seg (or error BDs if @err). */
 static void
-rx_fill(struct hns_eq *r, const struct seg *seg, unsigned int nseg, uint32_t len,
-	uint32_t n, uint32_t bufsize)
+rx_fill(struct hns_eq *r, struct xcache *xc, const struct seg *seg, unsigned int nseg,
+	uint32_t len, uint32_t n, uint32_t bufsize)
 {
 	struct hns_rx_desc *ring = rx_ring(r), *d;
 	uint32_t mask = r->eq->depth - 1, i, chunk, off = 0, flags;
@@ -381,7 +426,7 @@ rx_fill(struct hns_eq *r, const struct seg *seg, unsigned int nseg, uint32_t len
 	for (i = 0; i < n; i++) {
 		d = &ring[(r->rx_fill + i) & mask];
 		chunk = len - i * bufsize < bufsize ? len - i * bufsize : bufsize;
-		dst[i] = wd_emu_dma_ptr(r->eq, d->addr, chunk);
+		dst[i] = xlate(r->eq, xc, d->addr, chunk);
 		if (dst[i] == NULL)
 			fault = 1;
 	}
@@ -445,7 +490,7 @@ rx_publish(struct hns_eq *r, uint32_t n)
  * and length. @return HNS_TX_ST_*, or -1 if not all its BDs are posted.
  */
 static int
-tx_parse(struct hns_eq *h, struct seg *seg, uint32_t *nb, uint32_t *len)
+tx_parse(struct hns_eq *h, struct xcache *xc, struct seg *seg, uint32_t *nb, uint32_t *len)
 {
 	const struct hns_tx_desc *ring = tx_ring(h), *d;
 	uint32_t mask = h->eq->depth - 1, i, n, total = 0;
@@ -480,7 +525,7 @@ tx_parse(struct hns_eq *h, struct seg *seg, uint32_t *nb, uint32_t *len)
 		st = HNS_TX_ST_INVALID;
 	for (i = 0; i < n && st == HNS_TX_ST_OK; i++) {
 		d = &ring[(h->tx_head + i) & mask];
-		seg[i].p = wd_emu_dma_ptr(h->eq, d->addr, seg[i].len);
+		seg[i].p = xlate(h->eq, xc, d->addr, seg[i].len);
 		if (seg[i].p == NULL)
 			st = HNS_TX_ST_FAULT;
 	}
@@ -531,9 +576,50 @@ tx_consume(struct hns_eq *h, uint32_t nb)
 	h->tx_posted -= nb;
 }
 
+/* Bring the BDs of the coming batch, and the next frame's first buffers,
+ * into the cache while the current frame is copied. */
+static inline void
+prefetch_bds(const void *ring, uint32_t first, uint32_t n, uint32_t mask, size_t size,
+	int write)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i += 2) {
+		if (write)
+			__builtin_prefetch((const char *)ring + ((first + i) & mask) * size, 1, 3);
+		else
+			__builtin_prefetch((const char *)ring + ((first + i) & mask) * size, 0, 3);
+	}
+}
+
+static inline void
+prefetch_next(struct hns_eq *h, struct hns_eq *r, struct xcache *xc, uint32_t nb)
+{
+	const struct hns_tx_desc *t;
+	const struct hns_rx_desc *d;
+	uint32_t mask = h->eq->depth - 1;
+	char *p;
+
+	if (h->tx_posted <= nb)
+		return;
+	t = &tx_ring(h)[(h->tx_head + nb) & mask];
+	if (t->send_size != 0) {
+		p = xlate(h->eq, xc, t->addr, t->send_size);
+		if (p != NULL)
+			__builtin_prefetch(p, 0, 3);
+	}
+	if (r != NULL && r->rx_avail > 1) {
+		d = &rx_ring(r)[(r->rx_fill + 1) & (r->eq->depth - 1)];
+		p = xlate(r->eq, xc, d->addr, 64);
+		if (p != NULL)
+			__builtin_prefetch(p, 1, 3);
+	}
+}
+
 static unsigned int
 tx_poll(struct hns_eq *h, unsigned int budget)
 {
+	struct xcache xc = { .next = 0 };
 	struct seg seg[HNS_TX_MAX_BDS];
 	struct hns_eq *r;
 	uint32_t nb, len, need, filled = 0, bufsize = 0;
@@ -549,17 +635,22 @@ tx_poll(struct hns_eq *h, unsigned int budget)
 		wd_emu_reg_write(h->eq, HNS_REG_LINK, (uint32_t)up);
 	if (h->tx_posted == 0)
 		return 0;
+	prefetch_bds(tx_ring(h), h->tx_head, MIN_U32(h->tx_posted, budget), h->eq->depth - 1,
+		     sizeof(struct hns_tx_desc), 0);
 	if (up && r != NULL) {
 		rx_lock(r);
 		rx_collect(r);
+		prefetch_bds(rx_ring(r), r->rx_fill, MIN_U32(r->rx_avail, budget),
+			     r->eq->depth - 1, sizeof(struct hns_rx_desc), 1);
 		bufsize = HNS_BD_LEN_BYTES(wd_emu_reg_read(r->eq, HNS_RX_BD_LEN) & 3);
 		pause = (wd_emu_reg_read(h->eq, HNS_REG_FC) & HNS_FC_RX_PAUSE) &&
 			(wd_emu_reg_read(r->eq, HNS_REG_FC) & HNS_FC_TX_PAUSE);
 	}
 	while (n < budget && h->tx_posted > 0) {
-		st = tx_parse(h, seg, &nb, &len);
+		st = tx_parse(h, &xc, seg, &nb, &len);
 		if (st < 0)
 			break;
+		prefetch_next(h, up ? r : NULL, &xc, nb);
 		if (st != HNS_TX_ST_OK) {
 			tx_ring(h)[h->tx_head].status = (uint8_t)st;
 			h->tx_errors++;
@@ -586,7 +677,7 @@ tx_poll(struct hns_eq *h, unsigned int budget)
 				h->tx_bytes += len;
 			} else {
 				r->rx_paused = 0;
-				rx_fill(r, seg, nb, len, need, bufsize);
+				rx_fill(r, &xc, seg, nb, len, need, bufsize);
 				filled += need;
 				h->tx_pkts++;
 				h->tx_bytes += len;
