@@ -405,7 +405,7 @@ rx_collect(struct hns_eq *r)
 static inline uint32_t
 rx_bds(uint32_t len, uint32_t bufsize)
 {
-	uint32_t n = (len + bufsize - 1) / bufsize;
+	uint32_t n = (len + bufsize - 1) >> __builtin_ctz(bufsize);	/* a power of 2 */
 
 	return n <= HNS_RX_MAX_BDS ? n : 0;
 }
@@ -422,6 +422,25 @@ rx_fill(struct hns_eq *r, struct xcache *xc, const struct seg *seg, unsigned int
 	char *dst[HNS_RX_MAX_BDS];
 	int fault = 0;
 
+	/* The common case: one TX segment into one RX buffer. */
+	if (n == 1 && nseg == 1) {
+		d = &ring[r->rx_fill];
+		dst[0] = xlate(r->eq, xc, d->addr, len);
+		if (dst[0] != NULL) {
+			memcpy(dst[0], seg[0].p, len);
+			d->pkt_len = (uint16_t)len;
+			d->size = (uint16_t)len;
+			d->vlan_cfi_pri = 0;
+			d->rss_hash = 0;
+			__atomic_store_n(&d->ipoff_bnum_pid_flag, HNS_RXD_VLD | HNS_RXD_FE |
+					 classify(seg[0].p, len), __ATOMIC_RELEASE);
+			r->rx_pkts++;
+			r->rx_bytes += len;
+			r->rx_fill = (r->rx_fill + 1) & mask;
+			r->rx_avail--;
+			return;
+		}
+	}
 	/* Every buffer must be writable before a byte is written. */
 	for (i = 0; i < n; i++) {
 		d = &ring[(r->rx_fill + i) & mask];
@@ -463,7 +482,9 @@ rx_fill(struct hns_eq *r, struct xcache *xc, const struct seg *seg, unsigned int
 		d->size = fault ? 0 : (uint16_t)chunk;
 		d->vlan_cfi_pri = 0;
 		d->rss_hash = 0;
-		d->ipoff_bnum_pid_flag = flags | (i == n - 1 ? HNS_RXD_FE : 0);
+		/* the flag word last: software may poll VLD */
+		__atomic_store_n(&d->ipoff_bnum_pid_flag, flags | (i == n - 1 ? HNS_RXD_FE : 0),
+				 __ATOMIC_RELEASE);
 	}
 	r->rx_fill = (r->rx_fill + n) & mask;
 	r->rx_avail -= n;
@@ -753,7 +774,8 @@ tap_rx_poll(struct hns_eq *h, unsigned int budget)
 			k -= chunk;
 			d->vlan_cfi_pri = 0;
 			d->rss_hash = 0;
-			d->ipoff_bnum_pid_flag = flags | (i == n - 1 ? HNS_RXD_FE : 0);
+			__atomic_store_n(&d->ipoff_bnum_pid_flag,
+					 flags | (i == n - 1 ? HNS_RXD_FE : 0), __ATOMIC_RELEASE);
 		}
 		h->rx_fill = (h->rx_fill + n) & mask;
 		h->rx_avail -= n;

@@ -215,6 +215,32 @@ wd_hns_rx_filled(const struct wd_hns_ring *r)
 	return n <= posted ? n : posted;
 }
 
+/**
+ * Whole frames' BDs filled at rx_clean, up to about @p max, found by
+ * their VLD bits (the device writes a BD's flag word last) without
+ * reading FBDNUM: an empty ring costs no register access.
+ */
+static inline uint32_t
+wd_hns_rx_ready(const struct wd_hns_ring *r, uint32_t max)
+{
+	uint32_t n = 0, posted = r->rx_rung - r->rx_clean, f, nbd;
+
+	while (n < max && n < posted) {
+		f = __atomic_load_n(&r->rxd[(r->rx_clean + n) & r->mask].ipoff_bnum_pid_flag,
+				    __ATOMIC_ACQUIRE);
+		if (!(f & HNS_RXD_VLD))
+			break;
+		nbd = ((f & HNS_RXD_BUFNUM_MASK) >> HNS_RXD_BUFNUM_SHIFT) + 1;
+		if (nbd > 1 && (n + nbd > posted ||
+				!(__atomic_load_n(&r->rxd[(r->rx_clean + n + nbd - 1) &
+							  r->mask].ipoff_bnum_pid_flag,
+						  __ATOMIC_ACQUIRE) & HNS_RXD_VLD)))
+			break;
+		n += nbd;
+	}
+	return n;
+}
+
 /** The @p i-th filled BD from rx_clean. */
 static inline const struct hns_rx_desc *
 wd_hns_rx_desc(const struct wd_hns_ring *r, uint32_t i)

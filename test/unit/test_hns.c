@@ -266,6 +266,8 @@ test_multi_bd(void)
 	wd_hns_tx_bd(r, iova(big[2]), 1000, 3, 1);
 	wd_hns_tx_doorbell(r);
 	CHECK(wait_filled(r, 3) == 3, "3 RX BDs");
+	CHECK(wd_hns_rx_ready(r, 64) == 3, "VLD scan finds the whole frame");
+	CHECK(wd_hns_rx_ready(r, 1) == 3, "VLD scan never splits a frame");
 	d = wd_hns_rx_desc(r, 0);
 	n = wd_hns_rx_bds(d);
 	CHECK(n == 3 && d->pkt_len == len && !wd_hns_rx_bad(d), "bds %u len %u", n, d->pkt_len);
@@ -285,6 +287,7 @@ test_multi_bd(void)
 		CHECK(k == l, "segment %u differs at %u", i, k);
 	}
 	wd_hns_rx_take(r, 3);
+	CHECK(wd_hns_rx_ready(r, 64) == 0, "posted BDs are not ready");
 	CHECK(wait_sent(r, 3) == 3, "sent");
 	/* a frame needing more than 4 RX BDs of 512 is lost (RX error) */
 	CHECK_RC(wd_hns_enable(&q, 0, TMO), 0);

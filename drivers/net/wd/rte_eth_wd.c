@@ -153,18 +153,16 @@ eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 {
 	struct eth_wd_rxq *rxq = q;
 	struct wd_hns_ring *r = rxq->ring;
-	struct rte_mbuf *fresh[RTE_MAX(64, HNS_RX_MAX_BDS)];
+	struct rte_mbuf *fresh[64 + HNS_RX_MAX_BDS];
 	const struct hns_rx_desc *d;
 	struct rte_mbuf *m, *first, *prev;
 	uint32_t filled, want, used = 0, taken = 0, nbd, i, flags, slot;
 	uint16_t nb_rx = 0;
 
-	filled = wd_hns_rx_filled(r);
+	filled = wd_hns_rx_ready(r, RTE_MIN(nb_pkts, 64));
 	if (filled == 0)
 		return 0;
-	want = RTE_MIN(filled, (uint32_t)RTE_MIN(nb_pkts, 64));
-	if (want < HNS_RX_MAX_BDS)
-		want = RTE_MIN(filled, (uint32_t)HNS_RX_MAX_BDS);
+	want = filled;
 	/* read, then rewritten with the new buffer: fetch them for writing */
 	for (i = 0; i < want; i++) {
 		if (!(i & 1))

@@ -35,6 +35,11 @@
  * bytes in the BD, pkt_len = the whole packet, FE on the last. Then it
  * adds the count to FBDNUM. A BD with VLD clear, DROP or L2E set, or
  * pkt_len 0 carries no packet: drop it and reuse its buffer.
+ * WrapDrive also guarantees that the engine writes a BD's flag word
+ * (ipoff_bnum_pid_flag) last, and every filled BD has VLD set: software
+ * that posts BDs with that word 0 may find filled BDs by polling VLD
+ * (a whole frame when its last BD has VLD) instead of reading FBDNUM, and
+ * still subtracts what it takes from FBDNUM.
  *
  *   RX ring:  [taken by sw, to refill][filled: FBDNUM][posted: free][..]
  *                                     ^ sw next-to-clean
