@@ -29,6 +29,7 @@
  */
 #include <linux/device.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/log2.h>
 #include <linux/mdev.h>
 #include <linux/mm.h>
@@ -38,6 +39,7 @@
 #include <linux/numa.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
@@ -94,6 +96,8 @@ struct wd_queue {
 	void *ring;
 	size_t regs_size;
 	size_t ring_size;
+	struct mm_struct *mm;		/* the opener's (mmgrab), while open */
+	bool mm_used;			/* the engine borrowed it */
 	u64 priv[];			/* the driver's, queue_priv_size */
 };
 
@@ -362,6 +366,9 @@ static int wd_vfio_open(struct vfio_device *vdev)
 	ret = drv->ops->queue_start(q);
 	if (ret)
 		goto err_free;
+	q->mm = current->mm;
+	if (q->mm)
+		mmgrab(q->mm);
 	q->state = WD_Q_OPEN;
 	put_pid(q->owner);
 	q->owner = get_task_pid(current, PIDTYPE_TGID);
@@ -382,6 +389,9 @@ static void wd_vfio_close(struct vfio_device *vdev)
 	mutex_lock(&q->lock);
 	q->wdev->drv->ops->queue_stop(q);
 	wd_queue_free_regions(q);
+	if (q->mm)
+		mmdrop(q->mm);
+	q->mm = NULL;
 	q->state = WD_Q_RELEASED;
 	mutex_unlock(&q->lock);
 }
@@ -836,9 +846,42 @@ EXPORT_SYMBOL_GPL(wd_queue_device);
 int wd_queue_dma_rw(struct wd_queue *q, u64 iova, void *buf, size_t len,
 		    bool write)
 {
-	return vfio_dma_rw(&q->vdev, iova, buf, len, write);
+	int ret = vfio_dma_rw(&q->vdev, iova, buf, len, write);
+
+	/*
+	 * With the opener's mm borrowed, vfio_dma_rw() refuses (-EFAULT) a
+	 * mapping made by another process: try again the slow way, where it
+	 * borrows the mapping's own mm.
+	 */
+	if (ret == -EFAULT && q->mm_used) {
+		kthread_unuse_mm(q->mm);
+		ret = vfio_dma_rw(&q->vdev, iova, buf, len, write);
+		kthread_use_mm(q->mm);
+	}
+	return ret;
 }
 EXPORT_SYMBOL_GPL(wd_queue_dma_rw);
+
+bool wd_queue_use_mm(struct wd_queue *q)
+{
+	if (current->mm || !q->mm || !mmget_not_zero(q->mm))
+		return false;
+	kthread_use_mm(q->mm);
+	q->mm_used = true;
+	return true;
+}
+EXPORT_SYMBOL_GPL(wd_queue_use_mm);
+
+void wd_queue_unuse_mm(struct wd_queue *q)
+{
+	if (!q->mm_used)
+		return;
+	q->mm_used = false;
+	kthread_unuse_mm(q->mm);
+	/* If the owner died meanwhile, tear its mm down elsewhere. */
+	mmput_async(q->mm);
+}
+EXPORT_SYMBOL_GPL(wd_queue_unuse_mm);
 
 /* ---- module ---- */
 

@@ -111,4 +111,14 @@ struct device *wd_queue_device(struct wd_queue *q);
 int wd_queue_dma_rw(struct wd_queue *q, u64 iova, void *buf, size_t len,
 		    bool write);
 
+/*
+ * A kthread serving a batch of the queue's descriptors may borrow the
+ * opener's address space around its wd_queue_dma_rw() calls, which then
+ * save two mm switches each. wd_queue_use_mm() returns false (nothing to
+ * undo) if the owner's address space is gone or the caller has one;
+ * wd_queue_unuse_mm() ends the batch. Between queue_start and queue_stop.
+ */
+bool wd_queue_use_mm(struct wd_queue *q);
+void wd_queue_unuse_mm(struct wd_queue *q);
+
 #endif /* _WD_K_H_ */

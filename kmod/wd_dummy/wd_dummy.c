@@ -197,6 +197,9 @@ static unsigned int wdd_serve(struct wdd_queue *wq)
 		wdd_reg_write(wq, WD_DUMMY_REG_ENABLE, 0);
 		return 0;
 	}
+	if (wq->head == tail)
+		return 0;
+	wd_queue_use_mm(wq->q);
 	while (wq->head != tail && n < WDD_BUDGET_DESCS &&
 	       bytes < WDD_BUDGET_BYTES && !atomic_read(&d->waiters)) {
 		struct wd_dummy_desc *slot = &wq->ring[wq->head & (wq->depth - 1)];
@@ -226,6 +229,7 @@ static unsigned int wdd_serve(struct wdd_queue *wq)
 		n++;
 		bytes += desc.len;
 	}
+	wd_queue_unuse_mm(wq->q);
 	return n;
 }
 
