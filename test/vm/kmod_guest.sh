@@ -202,6 +202,30 @@ perm_checks() {
 	[ -z "$pid" ] || kill "$pid"
 }
 
+# "remove" of an open queue waits for its user (the VFIO core's rule);
+# it must finish, and free the instance, once the user is gone.
+remove_while_open() {
+	local out=$TMPDIR/hold.out pid u rpid ty r n
+	ty=$cls/wd_dummy0/mdev_supported_types/wd_dummy-memcpy
+	"$t" hold wd_dummy0 >"$out" 2>&1 &
+	pid=$!
+	for n in $(seq 100); do grep -q READY "$out" && break; sleep 0.1; done
+	u=$(awk '/READY/ { print $2 }' "$out")
+	ok "holder started" test -n "$u"
+	echo 1 >"/sys/bus/mdev/devices/$u/remove" &
+	rpid=$!
+	sleep 1
+	ok "remove of an open queue waits" kill -0 "$rpid"
+	ok "the holder still runs meanwhile" kill -0 "$pid"
+	r=$(timeout 5 sh -c "echo 1 >/sys/bus/mdev/devices/$u/remove" 2>&1)
+	ok "a second remove meanwhile returns at once (${r:-ok})" test $? != 124
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	ok "remove finishes once the holder is killed" wait "$rpid"
+	ok "queue gone" test ! -e "/sys/bus/mdev/devices/$u"
+	eq "available_instances" "$(cat "$ty/available_instances")" 4
+}
+
 main_section() {
 	ok "load wd.ko and wd_dummy.ko devices=2 queues=4" load devices=2 queues=4
 	sysfs_checks
@@ -211,6 +235,9 @@ main_section() {
 	ok "wd_kmod_test copy wd_dummy1 v1" "$t" copy wd_dummy1 v1
 	echo "--- GUP / MADV_DONTNEED"
 	ok "wd_kmod_test gup wd_dummy0" "$t" gup wd_dummy0
+	ok "wd_kmod_test gup wd_dummy1 v1" "$t" gup wd_dummy1 v1
+	echo "--- remove while open"
+	remove_while_open
 	echo "--- permissions"
 	perm_checks
 	ok "unload" unload

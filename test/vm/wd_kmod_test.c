@@ -9,7 +9,7 @@
  *
  *   wd_kmod_test copy DEV [v1]   queue life, regions, copies 1 B..8 MiB,
  *                                faults, bad descriptors (type1 v2 or v1)
- *   wd_kmod_test gup DEV         share, MADV_DONTNEED, copy into it
+ *   wd_kmod_test gup DEV [v1]    share, MADV_DONTNEED, copy into it
  *   wd_kmod_test hold DEV        open a queue, keep big copies in flight,
  *                                print "READY <uuid>", never exit
  *   wd_kmod_test perm DEV        create/open/copy/remove as the caller
@@ -780,7 +780,7 @@ cmd_copy(const char *dev, bool v1)
 /* ---- gup: what the device writes after MADV_DONTNEED ---- */
 
 static int
-cmd_gup(const char *dev)
+cmd_gup(const char *dev, bool v1)
 {
 	uint8_t *src = map_anon(BUF_SIZE), *buf = map_anon(MIB);
 	struct queue q;
@@ -788,8 +788,10 @@ cmd_gup(const char *dev)
 	int rc;
 
 	queue_init(&q);
-	if (queue_create(dev, q.uuid) != 0 || queue_open(&q, VFIO_TYPE1v2_IOMMU) != 0)
+	if (queue_create(dev, q.uuid) != 0 ||
+	    queue_open(&q, v1 ? VFIO_TYPE1_IOMMU : VFIO_TYPE1v2_IOMMU) != 0)
 		die("queue");
+	printf("GUP experiment in a type1 %s container\n", v1 ? "v1" : "v2");
 	memset(src, 'S', MIB);
 	memset(buf, 'A', MIB);
 	if (dma_map(&q, src, IOVA_SRC, BUF_SIZE, VFIO_DMA_MAP_FLAG_READ) != 0 ||
@@ -944,8 +946,8 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 3 && strcmp(argv[1], "copy") == 0)
 		return cmd_copy(argv[2], argc >= 4 && strcmp(argv[3], "v1") == 0);
-	if (argc == 3 && strcmp(argv[1], "gup") == 0)
-		return cmd_gup(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "gup") == 0)
+		return cmd_gup(argv[2], argc >= 4 && strcmp(argv[3], "v1") == 0);
 	if (argc == 3 && strcmp(argv[1], "hold") == 0)
 		return cmd_hold(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "perm") == 0)
@@ -954,8 +956,8 @@ main(int argc, char **argv)
 		return cmd_create(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "openclose") == 0)
 		return cmd_openclose(argv[2]);
-	fprintf(stderr, "usage: %s copy DEV [v1] | gup DEV | hold DEV | perm DEV | create DEV | "
-		"openclose DEV\n",
+	fprintf(stderr, "usage: %s copy DEV [v1] | gup DEV [v1] | hold DEV | perm DEV | "
+		"create DEV | openclose DEV\n",
 		argv[0]);
 	return 2;
 }
