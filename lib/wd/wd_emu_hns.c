@@ -45,6 +45,7 @@
 
 #include "hisi_hns_v1.h"
 #include "wd_emu.h"
+#include "wd_hns.h"
 #include "wd_private.h"
 #include "wd_uapi.h"
 
@@ -597,8 +598,8 @@ tx_consume(struct hns_eq *h, uint32_t nb)
 	h->tx_posted -= nb;
 }
 
-/* Bring the BDs of the coming batch, and the next frame's first buffers,
- * into the cache while the current frame is copied. */
+/* Bring the BDs of the coming batch into the cache: they were last
+ * written by the driver's core. */
 static inline void
 prefetch_bds(const void *ring, uint32_t first, uint32_t n, uint32_t mask, size_t size,
 	int write)
@@ -607,33 +608,9 @@ prefetch_bds(const void *ring, uint32_t first, uint32_t n, uint32_t mask, size_t
 
 	for (i = 0; i < n; i += 2) {
 		if (write)
-			__builtin_prefetch((const char *)ring + ((first + i) & mask) * size, 1, 3);
+			wd_hns_prefetchw((const char *)ring + ((first + i) & mask) * size);
 		else
 			__builtin_prefetch((const char *)ring + ((first + i) & mask) * size, 0, 3);
-	}
-}
-
-static inline void
-prefetch_next(struct hns_eq *h, struct hns_eq *r, struct xcache *xc, uint32_t nb)
-{
-	const struct hns_tx_desc *t;
-	const struct hns_rx_desc *d;
-	uint32_t mask = h->eq->depth - 1;
-	char *p;
-
-	if (h->tx_posted <= nb)
-		return;
-	t = &tx_ring(h)[(h->tx_head + nb) & mask];
-	if (t->send_size != 0) {
-		p = xlate(h->eq, xc, t->addr, t->send_size);
-		if (p != NULL)
-			__builtin_prefetch(p, 0, 3);
-	}
-	if (r != NULL && r->rx_avail > 1) {
-		d = &rx_ring(r)[(r->rx_fill + 1) & (r->eq->depth - 1)];
-		p = xlate(r->eq, xc, d->addr, 64);
-		if (p != NULL)
-			__builtin_prefetch(p, 1, 3);
 	}
 }
 
@@ -671,7 +648,6 @@ tx_poll(struct hns_eq *h, unsigned int budget)
 		st = tx_parse(h, &xc, seg, &nb, &len);
 		if (st < 0)
 			break;
-		prefetch_next(h, up ? r : NULL, &xc, nb);
 		if (st != HNS_TX_ST_OK) {
 			tx_ring(h)[h->tx_head].status = (uint8_t)st;
 			h->tx_errors++;

@@ -166,8 +166,8 @@ eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 	/* read, then rewritten with the new buffer: fetch them for writing */
 	for (i = 0; i < want; i++) {
 		if (!(i & 1))
-			rte_prefetch0_write(wd_hns_rx_desc(r, i));
-		rte_prefetch0_write(rxq->sw[(r->rx_clean + i) & r->mask]);
+			wd_hns_prefetchw(wd_hns_rx_desc(r, i));
+		wd_hns_prefetchw(rxq->sw[(r->rx_clean + i) & r->mask]);
 	}
 	if (unlikely(rte_pktmbuf_alloc_bulk(rxq->mp, fresh, want) != 0)) {
 		rxq->nombuf++;
@@ -278,7 +278,7 @@ eth_wd_tx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 	tx_reclaim(txq);
 	space = RTE_MIN(wd_hns_tx_space(r), txq->max_inflight - (r->tx_use - r->tx_clean));
 	for (i = 0; i < RTE_MIN(space, (uint32_t)nb_pkts); i += 2)
-		rte_prefetch0_write(&r->txd[(r->tx_use + i) & r->mask]);
+		wd_hns_prefetchw(&r->txd[(r->tx_use + i) & r->mask]);
 	for (n = 0; n < nb_pkts; n++) {
 		m = bufs[n];
 		nseg = m->nb_segs;
@@ -300,7 +300,7 @@ eth_wd_tx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 	wd_hns_tx_doorbell(r);
 	/* the BDs of the next burst, last read by the device a ring ago */
 	for (i = 0; i < nb_pkts; i += 2)
-		rte_prefetch0_write(&r->txd[(r->tx_use + i) & r->mask]);
+		wd_hns_prefetchw(&r->txd[(r->tx_use + i) & r->mask]);
 	txq->pkts += n;
 	txq->bytes += bytes;
 	return n;
