@@ -8,6 +8,7 @@
 #         after each run an rxonly pass drains the wire, then every packet
 #         and byte one port sent is one the other received
 #   peer  the same over two devices (wire=peer, one engine each), io only
+#   multiq  two ports of 2 queue pairs each (4 ring pairs, 0<->2, 1<->3), io
 #   tap   one port on a TAP wire: the kernel pings an address behind it and
 #         testpmd's icmpecho answers (needs CAP_NET_ADMIN and /dev/net/tun)
 #   baddevargs  bad devargs fail with a clear message
@@ -33,7 +34,8 @@ TP="-i --total-num-mbufs=8192 --rxd=512 --txd=512"
 # testpmd in the background, commands through a FIFO.
 tp_start() { # vdev args...
 	mkfifo "$work/in"
-	stdbuf -oL -eL "$wdenv" dpdk-testpmd -l 0-1 $EAL "$@" -- $TP <"$work/in" >"$work/out" 2>&1 &
+	stdbuf -oL -eL "$wdenv" dpdk-testpmd -l 0-1 $EAL "$@" -- $TP ${TP_EXTRA:-} <"$work/in" \
+		>"$work/out" 2>&1 &
 	pid=$!
 	exec 3>"$work/in"
 	tp_wait 'testpmd> ' 30 || fail "testpmd did not start"
@@ -150,6 +152,14 @@ peer)
 	MISSED=0 run_mode io
 	tp_quit
 	echo "PASS: net_wd back to back (peer wire, two devices)"
+	;;
+multiq)
+	export WD_EMU=hisi_hns_v1:1:queues=4:wire=pair:cpu=0
+	TP_EXTRA="--rxq=2 --txq=2" tp_start --vdev net_wd0,queues=2 --vdev net_wd1,queues=2
+	MISSED=0 run_mode io
+	tp "show port stats all"
+	tp_quit
+	echo "PASS: net_wd back to back with 2 queue pairs per port"
 	;;
 tap)
 	[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
