@@ -5,7 +5,7 @@
 # Runs inside the VM (through devtools/vm-run): wd.ko and wd_dummy.ko in
 # Debian's kernel. Every check prints "PASS: ..." or "FAIL: ..."; the exit
 # status is 1 if any check failed.
-#   kmod_guest.sh <repo> <build dir> main|stress|dpdk
+#   kmod_guest.sh <repo> <build dir> main|stress
 set -u
 top=$1
 build=$2
@@ -337,37 +337,10 @@ stress_section() {
 	kill_test
 }
 
-# ---- user space of the project against the modules ----------------------------
-dpdk_section() {
-	local out=$TMPDIR/dpdk.out
-	unset WD_EMU WD_SYSFS_ROOT
-	ok "load wd.ko and wd_dummy.ko devices=2 queues=4 cpu=1" load devices=2 queues=4 cpu=1
-	echo "--- libwd's vfio backend: wd-copy"
-	head -c $((20 * 1024 * 1024)) /dev/urandom >"$TMPDIR/src"
-	ok "wd-copy --verify 20 MiB through a wd_dummy.ko queue" \
-		"$build/app/wd-copy/wd-copy" --verify "$TMPDIR/src" "$TMPDIR/dst"
-	eq "queues left after wd-copy" "$(nqueues)" 0
-	echo "--- Debian's dmadev_autotest on dma_wd_dummy, EAL's type1 v1 container"
-	DPDK_TEST=dmadev_autotest "$top/devtools/wd-env" dpdk-test -l 0 --iova-mode=va \
-		--no-pci -m 256 >"$out" 2>&1
-	ok "dmadev_autotest exit status" test $? = 0
-	tr '\r' '\n' <"$out" | grep -E '^###|Running|Test OK|Passed|Failed'
-	ok "dmadev_autotest: Test OK" grep -q '^Test OK' "$out"
-	for dev in wd_dummy0 wd_dummy1; do
-		ok "dmadev_autotest ran copy, burst capacity, error handling and fill on $dev" \
-			test "$(tr '\r' '\n' <"$out" |
-				sed -n "/instance [0-9]* \[$dev\]/,/### Test/p" |
-				grep -cE 'Running (copy|burst capacity|error handling|fill) Tests')" = 4
-	done
-	eq "queues left after dpdk-test" "$(nqueues)" 0
-	ok "unload" unload
-}
-
 case "$section" in
 main) main_section ;;
 stress) stress_section ;;
-dpdk) dpdk_section ;;
-*) echo "usage: $0 <repo> <build> main|stress|dpdk"; exit 2 ;;
+*) echo "usage: $0 <repo> <build> main|stress"; exit 2 ;;
 esac
 if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace:' >/dev/null; then
 	fail "kernel log shows a problem"

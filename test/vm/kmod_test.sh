@@ -5,7 +5,7 @@
 # wd.ko and wd_dummy.ko in Debian's kernel: one boot per section, running
 # kmod_guest.sh (many checks per boot). Fails on any FAIL line, a non-zero
 # guest status or a kernel warning (vm-run's 125).
-#   kmod_test.sh <repo> <build dir> main|stress|dpdk
+#   kmod_test.sh <repo> <build dir> main|stress
 set -u
 top=$1
 build=$2
