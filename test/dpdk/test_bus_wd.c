@@ -6,7 +6,7 @@
  * The wd bus and dma_wd_dummy inside a real EAL, on emulated devices.
  * One scenario per run (EAL initialises once per process):
  *   test_bus_wd <scenario> [EAL args...]
- * Scenarios: scan, allow, block, baddevargs, hotplug, dma.
+ * Scenarios: scan, allow, block, baddevargs, hotplug, dma, fakesysfs.
  * WD_EMU must declare two wd_dummy_v1 devices with 4 queues each.
  */
 
@@ -26,6 +26,7 @@
 
 #include <wd.h>
 
+#include "../unit/fake_sysfs.h"
 #include "../unit/wd_test.h"
 
 static char logbuf[1 << 16];
@@ -244,6 +245,43 @@ scenario_dma(void)
 	free(ext);
 }
 
+/* A kernel device on a fake sysfs tree next to the emulated ones: on the
+ * bus, its probe fails cleanly (no mdev behind it), the others work. */
+static char *fake;
+
+static void
+fake_setup(void)
+{
+	static const struct fake_dev d = {
+		"wd_dummy7", "0\n", "90\n", "wd_dummy-memcpy", "memcpy\n", "0\n", "2\n",
+		"wd_dummy_v1\n"
+	};
+
+	fake = fake_root();
+	fake_dev(fake, &d);
+	setenv("WD_SYSFS_ROOT", fake, 1);
+}
+
+static void
+scenario_fakesysfs(void)
+{
+	struct rte_dev_iterator it;
+	struct rte_device *dev;
+	int n = 0, probed = 0;
+
+	RTE_DEV_FOREACH(dev, "bus=wd", &it) {
+		n++;
+		probed += rte_dev_is_probed(dev);
+		if (strcmp(rte_dev_name(dev), "wd_dummy7") == 0)
+			CHECK(!rte_dev_is_probed(dev), "fake kernel device probed");
+	}
+	CHECK(n == 3 && probed == 2, "%d devices, %d probed", n, probed);
+	CHECK(strstr(logs(), "wd_dummy7: dma_wd_dummy probe failed") != NULL,
+	      "one clear line for the failed probe");
+	CHECK(max_vchans("wd_dummy0") == 1 && max_vchans("wd_dummy1") == 1,
+	      "emulated devices unaffected");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -254,6 +292,7 @@ main(int argc, char **argv)
 		{ "scan", scenario_scan }, { "allow", scenario_allow },
 		{ "block", scenario_block }, { "baddevargs", scenario_baddevargs },
 		{ "hotplug", scenario_hotplug }, { "dma", scenario_dma },
+		{ "fakesysfs", scenario_fakesysfs },
 	};
 	unsigned int i;
 	int rc;
@@ -262,6 +301,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s scenario [EAL args]\n", argv[0]);
 		return 2;
 	}
+	if (strcmp(argv[1], "fakesysfs") == 0)
+		fake_setup();
 	logf = fmemopen(logbuf, sizeof(logbuf) - 1, "w");
 	rte_openlog_stream(logf);
 	rc = rte_eal_init(argc - 1, argv + 1);
@@ -278,6 +319,8 @@ main(int argc, char **argv)
 	      "after cleanup: %d %d free", free_instances("wd_dummy0"),
 	      free_instances("wd_dummy1"));
 	rte_openlog_stream(stderr);
+	if (fake != NULL)
+		fake_cleanup(fake);
 	if (wd_test_failures)
 		fprintf(stderr, "--- EAL log ---\n%s\n", logbuf);
 	return wd_test_done(argv[1]);
