@@ -47,7 +47,7 @@ run() { # pmd size
 		sleep 1
 		echo "quit"
 	} | stdbuf -oL "$top/devtools/wd-env" dpdk-testpmd -l 0-1 --no-huge -m 512 --no-pci \
-		--no-shconf $(vdevs "$1") -- -i --total-num-mbufs=$mbufs --rxd=1024 --txd=1024 \
+		--no-shconf $(vdevs "$1") -- -i --total-num-mbufs=$mbufs --rxd=${RING:-1024} --txd=${RING:-1024} \
 		--record-core-cycles --max-pkt-len=1518 >"$work/$1.$2" 2>&1
 	local rc=${PIPESTATUS[1]}
 	[ "$rc" = 0 ] || { echo "$1 $2 B: testpmd exited with $rc" >&2; tail -5 "$work/$1.$2" >&2; }

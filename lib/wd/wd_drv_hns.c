@@ -17,6 +17,8 @@
 #include "wd_hns.h"
 #include "wd_private.h"
 
+#define RESET_MS 2000	/* the engine acknowledges a reset within this */
+
 struct hns_q {
 	struct wd_hns_ring ring;
 	struct wd_hns_msg **tx_msgs;	/* per TX slot, for wd_recv() */
@@ -162,8 +164,15 @@ wd_hns_enable(struct wd_queue *q, int on, unsigned int timeout_ms)
 	/* Reset, and wait for the engine: afterwards it never touches the
 	 * buffers posted before. */
 	reg_write(r, HNS_REG_RESET, 1);
-	while (wd_hns_reg_read(r, HNS_REG_RESET) != 0)
+	end = now_ms() + RESET_MS;
+	while (wd_hns_reg_read(r, HNS_REG_RESET) != 0) {
+		if (now_ms() >= end) {
+			WD_ERR("%s: queue %s: the device did not reset its ring pair", q->dev_name,
+			       q->uuid);
+			return -EIO;
+		}
 		nap();
+	}
 	r->tx_use = r->tx_clean = r->tx_rung = 0;
 	r->rx_use = r->rx_clean = r->rx_rung = 0;
 	memset(r->rxd, 0, r->depth * sizeof(*r->rxd));

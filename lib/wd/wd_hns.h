@@ -72,9 +72,11 @@ struct wd_hns_ring *wd_hns_ring(struct wd_queue *q);
  */
 int wd_hns_set_bufsize(struct wd_queue *q, uint32_t bytes);
 
-/** Enable (1) or disable (0) the ring pair. Enabling starts from empty
- *  rings; disabling waits up to @p timeout_ms for posted frames to leave.
- *  @return 0 or -ETIMEDOUT (the rings are reset anyway). */
+/** Enable (1) or disable (0) the ring pair. Both reset it first (the
+ *  device forgets every posted BD); disabling waits up to @p timeout_ms
+ *  for posted frames to leave before that.
+ *  @return 0, -ETIMEDOUT (frames were dropped; the rings are reset
+ *  anyway), or -EIO if the device did not acknowledge the reset (2 s). */
 int wd_hns_enable(struct wd_queue *q, int on, unsigned int timeout_ms);
 
 /** Internal loopback (1: TX goes to our own RX, the wire is ignored). */

@@ -316,7 +316,10 @@ wd_hns_raw_start(struct rte_rawdev *dev)
 		}
 		wd_hns_set_loopback(&rq->q, hd->loopback);
 		wd_hns_set_fc(&rq->q, hd->pause ? HNS_FC_RX_PAUSE | HNS_FC_TX_PAUSE : 0);
-		wd_hns_enable(&rq->q, 1, 0);
+		if (wd_hns_enable(&rq->q, 1, 0) != 0) {
+			wd_hns_raw_stop(dev);
+			return -EIO;
+		}
 		for (k = 0; k < rq->nb_desc; k++) {
 			m = rte_pktmbuf_alloc(rq->mp);
 			if (m == NULL) {
