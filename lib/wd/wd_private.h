@@ -76,6 +76,9 @@ int wd_sysfs_scan(struct wd_dev_info **devs, int *n);
 int wd_sysfs_reclaim(const char *dev);
 int wd_mdev_create(const char *dev, const char *type, char uuid[WD_UUID_LEN]);
 int wd_mdev_remove(const char *uuid);
+/* Queues of @type on @dev created ahead by a process that is gone and
+ * never opened: up to @max UUIDs; returns how many. */
+int wd_mdev_adoptable(const char *dev, const char *type, char (*uuids)[WD_UUID_LEN], int max);
 
 /* Append one device to a scan result. */
 int wd_scan_append(struct wd_dev_info **devs, int *n, const struct wd_dev_info *d);

@@ -313,6 +313,32 @@ is_orphan(const char *uuid)
 	return strncmp(buf, "open", 4) != 0;
 }
 
+int
+wd_mdev_adoptable(const char *dev, const char *type, char (*uuids)[WD_UUID_LEN], int max)
+{
+	char tdir[PATH_MAX], path[PATH_MAX], buf[ATTR_MAX];
+	struct dirent *e;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(tdir, sizeof(tdir), "%s/sys/class/wd_dev/%s/mdev_supported_types/%s/devices",
+		 wd_sysfs_root(), dev, type);
+	dir = opendir(tdir);
+	if (dir == NULL)
+		return 0;
+	while ((e = readdir(dir)) != NULL && n < max) {
+		if (!wd_uuid_valid(e->d_name) || !is_orphan(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/sys/bus/mdev/devices/%s/params/state",
+			 wd_sysfs_root(), e->d_name);
+		/* Never opened: nobody's memory was ever mapped into it. */
+		if (wd_read_attr(path, buf, sizeof(buf)) > 0 && strncmp(buf, "created", 7) == 0)
+			memcpy(uuids[n++], e->d_name, WD_UUID_LEN);
+	}
+	closedir(dir);
+	return n;
+}
+
 static int
 reclaim_type(const char *tdir)
 {

@@ -259,25 +259,43 @@ map_regions(struct wd_queue *q, int dev_fd)
 	return 0;
 }
 
-static int
-vfio_open(struct wd_queue *q, const struct wd_dev_info *dev, const struct wd_type_info *t)
+/* Undo open_mdev(): regions, device fd, group (the mdev stays). */
+static void
+close_mdev(struct wd_queue *q, struct vfio_q *vq)
 {
 	char mdev_dir[PATH_MAX];
-	struct vfio_q *vq;
+
+	unmap_regions(q);
+	pthread_mutex_lock(&vf.lock);
+	if (vq->hooked) {
+		snprintf(mdev_dir, sizeof(mdev_dir), "%s/sys/bus/mdev/devices",
+			 wd_sysfs_root());
+		if (vq->dev_fd >= 0)
+			vq->hooks.close(vq->hooks.arg, mdev_dir, q->uuid, vq->dev_fd);
+	} else {
+		if (vq->dev_fd >= 0) {
+			close(vq->dev_fd);
+			group_detach(vq->group_fd);
+		}
+		if (vq->group_fd >= 0)
+			close(vq->group_fd);
+	}
+	pthread_mutex_unlock(&vf.lock);
+	vq->dev_fd = -1;
+	vq->group_fd = -1;
+}
+
+/* Make mdev q->uuid this queue's device: VFIO device fd and regions. On
+ * failure everything it opened is closed again (the mdev stays). */
+static int
+open_mdev(struct wd_queue *q, struct vfio_q *vq)
+{
+	char mdev_dir[PATH_MAX];
 	int rc;
 
-	vq = calloc(1, sizeof(*vq));
-	if (vq == NULL)
-		return -ENOMEM;
+	snprintf(mdev_dir, sizeof(mdev_dir), "%s/sys/bus/mdev/devices", wd_sysfs_root());
 	vq->group_fd = -1;
 	vq->dev_fd = -1;
-	rc = wd_mdev_create(dev->name, t->type, q->uuid);
-	if (rc != 0) {
-		free(vq);
-		return rc;
-	}
-	snprintf(mdev_dir, sizeof(mdev_dir), "%s/sys/bus/mdev/devices", wd_sysfs_root());
-
 	pthread_mutex_lock(&vf.lock);
 	vq->hooked = vf.have_hooks;
 	vq->hooks = vf.hooks;
@@ -299,37 +317,51 @@ vfio_open(struct wd_queue *q, const struct wd_dev_info *dev, const struct wd_typ
 	pthread_mutex_unlock(&vf.lock);
 	if (rc == 0)
 		rc = map_regions(q, vq->dev_fd);
-	if (rc != 0) {
-		q->impl->be_priv = vq;
-		wd_backend_vfio.close(q);
-		return rc;
-	}
+	if (rc != 0)
+		close_mdev(q, vq);
+	return rc;
+}
+
+static int
+vfio_open(struct wd_queue *q, const struct wd_dev_info *dev, const struct wd_type_info *t)
+{
+	char cand[8][WD_UUID_LEN];
+	struct vfio_q *vq;
+	int rc, i, n;
+
+	vq = calloc(1, sizeof(*vq));
+	if (vq == NULL)
+		return -ENOMEM;
 	q->impl->be_priv = vq;
-	return 0;
+	/* Queues created ahead (e.g. by wd-devbind.py --create) whose creator
+	 * is gone are taken first; a queue another process won is busy. */
+	n = wd_mdev_adoptable(dev->name, t->type, cand, 8);
+	for (i = 0; i < n; i++) {
+		memcpy(q->uuid, cand[i], WD_UUID_LEN);
+		if (open_mdev(q, vq) == 0) {
+			WD_INFO("%s: took over queue %s created ahead", dev->name, q->uuid);
+			return 0;
+		}
+	}
+	rc = wd_mdev_create(dev->name, t->type, q->uuid);
+	if (rc == 0) {
+		rc = open_mdev(q, vq);
+		if (rc != 0)
+			wd_mdev_remove(q->uuid);
+	}
+	if (rc != 0) {
+		free(vq);
+		q->impl->be_priv = NULL;
+	}
+	return rc;
 }
 
 static void
 vfio_close(struct wd_queue *q)
 {
 	struct vfio_q *vq = q->impl->be_priv;
-	char mdev_dir[PATH_MAX];
 
-	unmap_regions(q);
-	pthread_mutex_lock(&vf.lock);
-	if (vq->hooked) {
-		snprintf(mdev_dir, sizeof(mdev_dir), "%s/sys/bus/mdev/devices",
-			 wd_sysfs_root());
-		if (vq->dev_fd >= 0)
-			vq->hooks.close(vq->hooks.arg, mdev_dir, q->uuid, vq->dev_fd);
-	} else {
-		if (vq->dev_fd >= 0) {
-			close(vq->dev_fd);
-			group_detach(vq->group_fd);
-		}
-		if (vq->group_fd >= 0)
-			close(vq->group_fd);
-	}
-	pthread_mutex_unlock(&vf.lock);
+	close_mdev(q, vq);
 	/* The device is closed: the kernel lets the mdev go now. */
 	wd_mdev_remove(q->uuid);
 	free(vq);

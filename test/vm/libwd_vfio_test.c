@@ -6,8 +6,9 @@
  * libwd's vfio backend against wd.ko + wd_dummy.ko (in the VM, as root,
  * wd_dummy loaded with devices=2 queues=4): discovery, queue life cycle
  * through mdev and VFIO, copies of 1 B..8 MiB verified, faults on
- * unshared memory, instance accounting, and orphans of killed owners
- * reclaimed (explicitly and by the next request).
+ * unshared memory, instance accounting, orphans of killed owners
+ * reclaimed (explicitly and by the next request), and queues created
+ * ahead taken over.
  */
 
 #include <errno.h>
@@ -260,6 +261,35 @@ test_orphans(void)
 	CHECK(available("wd_dummy1") == QUEUES, "all instances back");
 }
 
+/* A queue created ahead by a process that then exits (as
+ * wd-devbind.py --create does) is taken over by the next request. */
+static void
+test_adopt(void)
+{
+	static const char *const uuid = "a5a5a5a5-0000-4000-8000-000000000001";
+	struct wd_capa capa = { .alg = "memcpy", .dev = "wd_dummy1", .numa_node = WD_NUMA_ANY };
+	const char *create = "/sys/class/wd_dev/wd_dummy1/mdev_supported_types/"
+			     "wd_dummy-memcpy/create";
+	struct wd_queue q;
+	char buf[64];
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		FILE *f = fopen(create, "w");
+
+		_exit(f != NULL && fputs(uuid, f) >= 0 && fclose(f) == 0 ? 0 : 1);
+	}
+	waitpid(pid, NULL, 0);
+	CHECK(mdev_exists(uuid) && strcmp(param(uuid, "state", buf, sizeof(buf)),
+					  "created") == 0, "queue created ahead");
+	CHECK_RC(wd_request_queue(&q, &capa), 0);
+	CHECK(strcmp(q.uuid, uuid) == 0, "taken over: %s", q.uuid);
+	CHECK(atoi(param(uuid, "owner", buf, sizeof(buf))) == getpid(), "owner now us");
+	wd_release_queue(&q);
+	CHECK(!mdev_exists(uuid) && available("wd_dummy1") == QUEUES, "released and removed");
+}
+
 int
 main(void)
 {
@@ -269,5 +299,6 @@ main(void)
 	test_copies();
 	test_instances();
 	test_orphans();
+	test_adopt();
 	return wd_test_done("libwd_vfio_test");
 }
