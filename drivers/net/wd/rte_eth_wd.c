@@ -284,6 +284,20 @@ eth_wd_tx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 		nseg = m->nb_segs;
 		if (unlikely(nseg > space))
 			break;
+		if (likely(nseg == 1)) {
+			/* one BD; m->next (the second cache line) is not needed */
+			if (unlikely(m->data_len < HNS_MIN_FRAME ||
+				     m->data_len > HNS_TX_MAX_SIZE || m->pkt_len != m->data_len)) {
+				txq->errors++;
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			slot = wd_hns_tx_bd(r, rte_mbuf_data_iova(m), m->data_len, 1, 1);
+			txq->sw[slot] = m;
+			space--;
+			bytes += m->data_len;
+			continue;
+		}
 		if (unlikely(tx_bad(m))) {
 			/* taken and dropped, as the wire would */
 			txq->errors++;
