@@ -521,14 +521,9 @@ tx_parse(struct hns_eq *h, struct xcache *xc, struct seg *seg, uint32_t *nb, uin
 
 	d = &ring[h->tx_head];
 	bufnum = d->bufnum & HNS_TXD_BUFNUM_MASK;
-	n = bufnum + 1u;
-	if (n > h->tx_posted) {
-		if (h->tx_posted >= HNS_TX_MAX_BDS)
-			n = h->tx_posted;	/* cannot be a whole packet */
-		else
-			return -1;		/* wait for the rest */
-		st = HNS_TX_ST_INVALID;
-	}
+	n = bufnum + 1u;		/* at most HNS_TX_MAX_BDS */
+	if (n > h->tx_posted)
+		return -1;		/* wait for the rest, as silicon does */
 	*nb = n;
 	for (i = 0; i < n && st == HNS_TX_ST_OK; i++) {
 		d = &ring[(h->tx_head + i) & mask];
