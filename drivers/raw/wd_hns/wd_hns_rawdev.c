@@ -408,6 +408,8 @@ wd_hns_raw_set_attr(struct rte_rawdev *dev, const char *name, const uint64_t val
 		return -EINVAL;
 	if (dev->started)
 		return -EBUSY;
+	if (!hd->qs[0].open)
+		return -ENODEV;		/* they describe ring pairs: set up a queue first */
 	for (i = 0; i < hd->nb_queues; i++) {
 		struct wd_hns_rawq *rq = &hd->qs[i];
 
