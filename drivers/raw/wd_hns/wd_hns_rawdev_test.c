@@ -161,6 +161,7 @@ wd_hns_rawdev_selftest(uint16_t dev_id)
 	rc = rte_rawdev_configure(dev_id, &(struct rte_rawdev_info){ .dev_private = &conf },
 				  sizeof(conf));
 	TEST_ASSERT(rc == 0, "configure %d", rc);
+	TEST_ASSERT(rte_rawdev_set_attr(dev_id, "depth", 256) == -ENODEV, "depth before setup");
 	rc = rte_rawdev_queue_setup(dev_id, 0, &qc, sizeof(qc));
 	TEST_ASSERT(rc == 0, "queue_setup %d (no free ring pair?)", rc);
 	TEST_ASSERT(rte_rawdev_queue_count(dev_id) == 1, "queue count");
