@@ -78,6 +78,25 @@ model_find(const char *device_api)
 	return NULL;
 }
 
+/* At exit, engines stop before anything they read is torn down (an
+ * application may exit with queues open, and libraries' destructors or
+ * DPDK's memory teardown may run after). */
+static void
+engines_stop(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_devs; i++) {
+		struct wd_emu_dev *d = &devs[i];
+
+		if (!d->running)
+			continue;
+		__atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
+		pthread_join(d->engine, NULL);
+		d->running = 0;
+	}
+}
+
 static void
 devs_init(void)
 {
@@ -91,6 +110,7 @@ devs_init(void)
 	long v;
 
 	memset(idx, 0, sizeof(idx));
+	atexit(engines_stop);
 	n = wd_parse_emu_spec(env, spec, WD_EMU_MAX_DEVS, err, sizeof(err));
 	if (n < 0) {
 		WD_ERR("WD_EMU='%s' ignored: %s", env, err);
