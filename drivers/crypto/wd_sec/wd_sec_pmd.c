@@ -15,6 +15,7 @@
 #include <rte_crypto.h>
 #include <rte_cryptodev.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 
 #include "wd_sec_pmd_private.h"
 
@@ -138,6 +139,8 @@ wd_sec_enqueue_burst(void *queue_pair, struct rte_crypto_op **ops, uint16_t nb_o
 		bd = wd_sec_ring_next(r);
 		if (bd == NULL)
 			break;	/* back-pressure */
+		/* The engine wrote the next BDs last: ask for them early. */
+		rte_prefetch0_write(&r->bd[(r->tail + 2) % HISI_SEC_DEPTH]);
 		if (unlikely(build_bd(qp, bd, ops[n], r->tail % HISI_SEC_DEPTH) != 0)) {
 			/* An empty BD: the engine refuses it, in order. */
 			memset(bd, 0, sizeof(*bd));
@@ -175,6 +178,7 @@ wd_sec_dequeue_burst(void *queue_pair, struct rte_crypto_op **ops, uint16_t nb_o
 
 	wd_sec_ring_reap(r);
 	for (n = 0; n < nb_ops; n++) {
+		rte_prefetch0(&r->bd[(r->ci + 2) % HISI_SEC_DEPTH]);
 		bd = wd_sec_ring_oldest(r, &cookie);
 		if (bd == NULL)
 			break;
