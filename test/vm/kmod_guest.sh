@@ -16,6 +16,7 @@ fails=0
 cls=/sys/class/wd_dev
 
 pass() { echo "PASS: $*"; }
+stamp() { echo "[${SECONDS}s] $*"; }
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() {	# ok DESCRIPTION COMMAND...: pass if COMMAND succeeds
 	local what=$1
@@ -266,6 +267,7 @@ load_unload() {
 	echo "memory before: $(meminfo)"
 	for i in $(seq 20); do
 		[ "$i" != 6 ] || echo "memory after 5 rounds: $(meminfo)"
+		[ $((i % 5)) != 1 ] || stamp "load/unload round $i"
 		if ! load devices=$((i % 3 + 1)) queues=$((i % 4 + 3)); then
 			bad=$((bad + 1))
 			continue
@@ -288,6 +290,7 @@ kill_test() {
 	out=$TMPDIR/hold.out
 	for round in $(seq 100); do
 		dev=wd_dummy$((round % 2))
+		[ $((round % 10)) != 1 ] || stamp "kill round $round"
 		: >"$out"
 		"$t" hold "$dev" >"$out" 2>&1 &
 		pid=$!

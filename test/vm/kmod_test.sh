@@ -13,7 +13,7 @@ section=$3
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-"$top/devtools/vm-run" --timeout 1500 -- \
+"$top/devtools/vm-run" --timeout 2400 -- \
 	bash "$top/test/vm/kmod_guest.sh" "$top" "$build" "$section" 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 npass=$(grep -c '^PASS:' "$out")

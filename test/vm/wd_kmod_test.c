@@ -49,6 +49,7 @@
 #define IOVA_RO		0x300000000ull
 #define IOVA_NONE	0x700000000ull
 #define WAIT_MS		20000
+#define HOLD_LEN	(512 * 1024)
 
 static int failures;
 
@@ -830,30 +831,34 @@ cmd_gup(const char *dev, bool v1)
 static int
 cmd_hold(const char *dev)
 {
-	uint8_t *src = map_anon(BUF_SIZE), *dst = map_anon(BUF_SIZE);
+	uint8_t *src = map_anon(2 * MIB), *dst = map_anon(2 * MIB);
 	struct queue q;
 	uint32_t i;
 
 	queue_init(&q);
 	if (queue_create(dev, q.uuid) != 0 || queue_open(&q, VFIO_TYPE1v2_IOMMU) != 0)
 		die("queue");
-	if (dma_map(&q, src, IOVA_SRC, BUF_SIZE, VFIO_DMA_MAP_FLAG_READ) != 0 ||
-	    dma_map(&q, dst, IOVA_DST, BUF_SIZE, VFIO_DMA_MAP_FLAG_WRITE | VFIO_DMA_MAP_FLAG_READ))
+	if (dma_map(&q, src, IOVA_SRC, 2 * MIB, VFIO_DMA_MAP_FLAG_READ) != 0 ||
+	    dma_map(&q, dst, IOVA_DST, 2 * MIB, VFIO_DMA_MAP_FLAG_WRITE | VFIO_DMA_MAP_FLAG_READ))
 		die("map");
 	reg_set(&q, WD_DUMMY_REG_ENABLE, 1);
+	/*
+	 * Requests of two engine chunks each, refilled every 5 ms: always in
+	 * flight, without keeping the engine (and the emulated CPU) saturated.
+	 */
 	for (i = 0; i < 32; i++)
 		post(&q, i & 1 ? WD_DUMMY_OP_FILL : WD_DUMMY_OP_COPY, IOVA_SRC, IOVA_DST,
-		     8 * MIB, i);
+		     HOLD_LEN, i);
 	doorbell(&q);
 	printf("READY %s\n", q.uuid);
 	fflush(stdout);
 	for (;;) {
-		/* Keep the ring full of big requests. */
+		/* Keep the ring full. */
 		while (q.tail - reg(&q, WD_DUMMY_REG_SQ_HEAD) < 32)
 			post(&q, WD_DUMMY_OP_COPY, IOVA_SRC + (q.tail & 0xfff), IOVA_DST,
-			     8 * MIB - 4096, q.tail);
+			     HOLD_LEN, q.tail);
 		doorbell(&q);
-		usleep(1000);
+		usleep(5000);
 	}
 	return 0;
 }
