@@ -120,6 +120,7 @@ test_loop_messages(void)
 	uint64_t st[HNS_NB_STATS];
 	void *resp;
 	unsigned int i, k;
+	int tx_seen;
 
 	CHECK_RC(wd_request_queue(&q, &c), 0);
 	if (q.impl == NULL)
@@ -138,8 +139,13 @@ test_loop_messages(void)
 		tx = (struct wd_hns_msg){ .op = WD_HNS_OP_TX, .iova = iova(pool[0][0]),
 					  .len = sizes[i] };
 		CHECK_RC(wd_send(&q, &tx), 0);
-		/* RX first: the received frame, then the sent one */
+		/* The received frame and the sent one, in either order. */
 		CHECK_RC(wd_recv_sync(&q, &resp, TMO), 0);
+		tx_seen = resp == &tx;
+		if (tx_seen) {
+			CHECK(tx.status == HNS_TX_ST_OK, "tx status %u", tx.status);
+			CHECK_RC(wd_recv_sync(&q, &resp, TMO), 0);
+		}
 		m = resp;
 		CHECK(m == &rx[i % 8], "rx msg %p", resp);
 		CHECK(m->status == 0 && m->len == sizes[i] && m->pkt_len == sizes[i],
@@ -149,8 +155,10 @@ test_loop_messages(void)
 		if (sizes[i] >= 34)
 			CHECK(((m->rx_flags & HNS_RXD_L4ID_MASK) >> HNS_RXD_L4ID_SHIFT) ==
 			      HNS_L4ID_UDP, "l4 %x", m->rx_flags);
-		CHECK_RC(wd_recv_sync(&q, &resp, TMO), 0);
-		CHECK(resp == &tx && tx.status == HNS_TX_ST_OK, "tx status %u", tx.status);
+		if (!tx_seen) {
+			CHECK_RC(wd_recv_sync(&q, &resp, TMO), 0);
+			CHECK(resp == &tx && tx.status == HNS_TX_ST_OK, "tx status %u", tx.status);
+		}
 		/* post the buffer again */
 		rx[i % 8].len = BUF;
 		CHECK_RC(wd_send(&q, &rx[i % 8]), 0);
