@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 
 #include "wd_dummy_v1.h"
 #include "wd_emu.h"
@@ -26,12 +27,28 @@ dummy_ring_size(unsigned int depth)
 	return (size_t)depth * sizeof(struct wd_dummy_desc);
 }
 
+/* The engine's own counters: like the kernel engine, it never reads back
+ * what software may have written over in the registers page. */
+struct dummy_state {
+	uint32_t head, done, errors;
+};
+
 static int
 dummy_init(struct wd_emu_queue *eq)
 {
+	eq->model_priv = calloc(1, sizeof(struct dummy_state));
+	if (eq->model_priv == NULL)
+		return -ENOMEM;
 	wd_emu_reg_write(eq, WD_DUMMY_REG_VERSION, WD_DUMMY_VERSION);
 	wd_emu_reg_write(eq, WD_DUMMY_REG_DEPTH, eq->depth);
 	return 0;
+}
+
+static void
+dummy_fini(struct wd_emu_queue *eq)
+{
+	free(eq->model_priv);
+	eq->model_priv = NULL;
 }
 
 static uint32_t
@@ -58,21 +75,22 @@ static unsigned int
 dummy_poll(struct wd_emu_queue *eq, unsigned int budget)
 {
 	struct wd_dummy_desc *ring = eq->ring;
-	uint32_t head, tail, st, mask = eq->depth - 1;
-	uint32_t done, errors;
+	struct dummy_state *s = eq->model_priv;
+	uint32_t head = s->head, tail, st, mask = eq->depth - 1;
+	uint32_t done = s->done, errors = s->errors;
 	unsigned int n = 0;
 
 	if (wd_emu_reg_read(eq, WD_DUMMY_REG_ENABLE) != 1)
 		return 0;
-	head = wd_emu_reg_read(eq, WD_DUMMY_REG_SQ_HEAD);
 	tail = wd_emu_reg_read(eq, WD_DUMMY_REG_SQ_TAIL);
-	/* A tail more than a ring ahead is a driver bug: serve one ring. */
-	if (tail - head > eq->depth)
-		tail = head + eq->depth;
+	/* A tail more than a ring ahead is a driver bug: stop the queue, as
+	 * wd_dummy.ko does, rather than serve descriptors nobody wrote. */
+	if (tail - head > eq->depth) {
+		wd_emu_reg_write(eq, WD_DUMMY_REG_ENABLE, 0);
+		return 0;
+	}
 	if (head == tail)
 		return 0;
-	done = wd_emu_reg_read(eq, WD_DUMMY_REG_DONE);
-	errors = wd_emu_reg_read(eq, WD_DUMMY_REG_ERRORS);
 	while (head != tail && n < budget) {
 		struct wd_dummy_desc *slot = &ring[head & mask];
 		struct wd_dummy_desc d = *slot;	/* validate what is used */
@@ -84,6 +102,9 @@ dummy_poll(struct wd_emu_queue *eq, unsigned int budget)
 		head++;
 		n++;
 	}
+	s->head = head;
+	s->done = done;
+	s->errors = errors;
 	wd_emu_reg_write(eq, WD_DUMMY_REG_DONE, done);
 	wd_emu_reg_write(eq, WD_DUMMY_REG_ERRORS, errors);
 	wd_emu_reg_write(eq, WD_DUMMY_REG_SQ_HEAD, head);
@@ -103,5 +124,6 @@ const struct wd_emu_model wd_emu_dummy_model = {
 	.regs_size = dummy_regs_size,
 	.ring_size = dummy_ring_size,
 	.init = dummy_init,
+	.fini = dummy_fini,
 	.poll = dummy_poll,
 };

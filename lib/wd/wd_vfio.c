@@ -182,7 +182,7 @@ open_group(const char *uuid)
 	char path[PATH_MAX], link[PATH_MAX];
 	ssize_t n;
 	long id;
-	int fd;
+	int fd, i;
 
 	snprintf(path, sizeof(path), "%s/sys/bus/mdev/devices/%s/iommu_group",
 		 wd_sysfs_root(), uuid);
@@ -198,7 +198,11 @@ open_group(const char *uuid)
 		return -EINVAL;
 	}
 	snprintf(path, sizeof(path), "/dev/vfio/%ld", id);
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	/* A new queue's group node gets its group permissions from udev a
+	 * moment after create returns: a non-root user waits up to 2 s. */
+	for (i = 0; (fd = open(path, O_RDWR | O_CLOEXEC)) < 0 && (errno == EACCES ||
+	     errno == ENOENT) && i < 200; i++)
+		usleep(10000);
 	if (fd < 0) {
 		fd = -errno;
 		WD_ERR("queue %s: cannot open %s: %s", uuid, path, strerror(-fd));
@@ -368,6 +372,19 @@ vfio_close(struct wd_queue *q)
 	q->impl->be_priv = NULL;
 }
 
+/* VFIO maps whole pages: shares are widened to the pages they touch, the
+ * same way on map and unmap (two shares of one page must be identical). */
+static void
+page_round(void **va, uint64_t *iova, size_t *size)
+{
+	uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), off = *iova & (pg - 1);
+
+	if (*va != NULL)
+		*va = (char *)*va - off;
+	*iova -= off;
+	*size = (*size + off + pg - 1) & ~(pg - 1);
+}
+
 static int
 vfio_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 {
@@ -376,6 +393,7 @@ vfio_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 
 	if (vq != NULL && vq->hooked)
 		return vq->hooks.dma_map(vq->hooks.arg, va, iova, size);
+	page_round(&va, &iova, &size);
 	pthread_mutex_lock(&vf.lock);
 	rc = wd_iova_add(&vf.table, va, iova, size);
 	if (rc == 1 && vf.iommu_set) {
@@ -397,6 +415,7 @@ vfio_dma_unmap(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 
 	if (vq != NULL && vq->hooked)
 		return vq->hooks.dma_unmap(vq->hooks.arg, va, iova, size);
+	page_round(&va, &iova, &size);
 	pthread_mutex_lock(&vf.lock);
 	rc = wd_iova_del(&vf.table, iova, size);
 	/* UNMAP_DMA returns once the kernel engine has dropped the range. */

@@ -38,6 +38,11 @@ no_queues_left() {
 }
 
 check "libwd vfio backend end to end" "$build/test/vm/libwd_vfio_test"
+# An odd size: VFIO maps whole pages, libwd widens the share.
+head -c 20000000 /dev/urandom >"$TMPDIR/odd.in"
+check "wd-copy of a 20000000-byte file through wd_dummy.ko" \
+	"$build/app/wd-copy/wd-copy" --verify "$TMPDIR/odd.in" "$TMPDIR/odd.out"
+rm -f "$TMPDIR/odd.in" "$TMPDIR/odd.out"
 check "no queue left after libwd" no_queues_left
 
 eal="-l 0-1 -m 128 --iova-mode=va --no-pci --file-prefix=wdvm"

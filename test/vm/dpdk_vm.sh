@@ -17,4 +17,4 @@ rc=${PIPESTATUS[0]}
 npass=$(grep -c '^PASS:' "$out")
 nfail=$(grep -c '^FAIL:' "$out")
 echo "dpdk_vm: $npass passed, $nfail failed, vm-run status $rc"
-[ "$rc" = 0 ] && [ "$nfail" = 0 ] && [ "$npass" = 6 ]
+[ "$rc" = 0 ] && [ "$nfail" = 0 ] && [ "$npass" = 7 ]
