@@ -21,21 +21,31 @@ trimmed_len(const char *s)
 	return n;
 }
 
+/* Copy @s without its trailing whitespace into @buf (a short number). */
+static int
+trimmed_copy(const char *s, char *buf, size_t size)
+{
+	size_t n;
+
+	if (s == NULL)
+		return -EINVAL;
+	n = trimmed_len(s);
+	if (n == 0 || n >= size)
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return 0;
+}
+
 int
 wd_parse_long(const char *s, long min, long max, long *out)
 {
 	char buf[32];
 	char *end;
-	size_t n;
 	long v;
 
-	if (s == NULL)
+	if (trimmed_copy(s, buf, sizeof(buf)) != 0)
 		return -EINVAL;
-	n = trimmed_len(s);
-	if (n == 0 || n >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
 	/* strtol accepts leading blanks and "0x"; attributes have neither */
 	if (!(isdigit((unsigned char)buf[0]) || ((buf[0] == '-' || buf[0] == '+') &&
 						isdigit((unsigned char)buf[1]))))
@@ -56,17 +66,11 @@ wd_parse_u32(const char *s, uint32_t *out)
 	char buf[32];
 	char *end;
 	unsigned long long v;
-	size_t n;
 	int base = 10;
 	const char *p = buf;
 
-	if (s == NULL)
+	if (trimmed_copy(s, buf, sizeof(buf)) != 0)
 		return -EINVAL;
-	n = trimmed_len(s);
-	if (n == 0 || n >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
 	if (buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
 		base = 16;
 		p += 2;
