@@ -113,63 +113,77 @@ job_md(unsigned int a_alg)
 
 /* --- per-queue state: keyed context caches and bounce buffers -------------- */
 
-struct cipher_ent {
-	const EVP_CIPHER *c;
+/* A context keyed for (alg, enc, key): EVP_CIPHER_CTX or EVP_MAC_CTX. */
+struct key_slot {
+	const void *alg;
 	int enc;
 	unsigned int klen;
 	uint8_t key[64];
-	EVP_CIPHER_CTX *ctx;
-	unsigned int used;
-};
-
-struct mac_ent {
-	const EVP_MD *md;
-	unsigned int klen;
-	uint8_t key[64];
-	EVP_MAC_CTX *ctx;
+	void *ctx;
 	unsigned int used;
 };
 
 struct sec_mq {
-	struct cipher_ent ce[NCACHE];
-	struct mac_ent me[NCACHE];
+	struct key_slot ce[NCACHE];	/* cipher contexts */
+	struct key_slot me[NCACHE];	/* HMAC contexts */
 	unsigned int clock;
 	EVP_MD_CTX *mdctx;
 	uint8_t *bin, *bout;
 	size_t bsize;
 };
 
+/* The slot keyed for (@alg, @enc, @key) with *hit set, or else the least
+ * recently used one, for the caller to key (then slot_keyed()). */
+static struct key_slot *
+slot_find(struct sec_mq *mq, struct key_slot *slots, const void *alg, int enc,
+	const uint8_t *key, unsigned int klen, int *hit)
+{
+	struct key_slot *e, *victim = &slots[0];
+	int i;
+
+	for (i = 0; i < NCACHE; i++) {
+		e = &slots[i];
+		if (e->ctx != NULL && e->alg == alg && e->enc == enc && e->klen == klen &&
+		    memcmp(e->key, key, klen) == 0) {
+			e->used = ++mq->clock;
+			*hit = 1;
+			return e;
+		}
+		if (e->used < victim->used)
+			victim = e;
+	}
+	*hit = 0;
+	victim->alg = NULL;	/* until keyed */
+	return victim;
+}
+
+static void
+slot_keyed(struct sec_mq *mq, struct key_slot *e, const void *alg, int enc,
+	const uint8_t *key, unsigned int klen)
+{
+	e->alg = alg;
+	e->enc = enc;
+	e->klen = klen;
+	memcpy(e->key, key, klen);
+	e->used = ++mq->clock;
+}
+
 /* A context keyed with @key, from the cache or (re)initialised. */
 static EVP_CIPHER_CTX *
 cipher_ctx(struct sec_mq *mq, const EVP_CIPHER *c, int enc, const uint8_t *key,
 	unsigned int klen)
 {
-	struct cipher_ent *e, *victim = &mq->ce[0];
-	int i;
+	int hit;
+	struct key_slot *e = slot_find(mq, mq->ce, c, enc, key, klen, &hit);
 
-	for (i = 0; i < NCACHE; i++) {
-		e = &mq->ce[i];
-		if (e->ctx != NULL && e->c == c && e->enc == enc && e->klen == klen &&
-		    memcmp(e->key, key, klen) == 0) {
-			e->used = ++mq->clock;
-			return e->ctx;
-		}
-		if (e->used < victim->used)
-			victim = e;
-	}
-	e = victim;
+	if (hit)
+		return e->ctx;
 	if (e->ctx == NULL)
 		e->ctx = EVP_CIPHER_CTX_new();
-	if (e->ctx == NULL || !EVP_CipherInit_ex2(e->ctx, c, key, NULL, enc, NULL)) {
-		e->c = NULL;
+	if (e->ctx == NULL || !EVP_CipherInit_ex2(e->ctx, c, key, NULL, enc, NULL))
 		return NULL;
-	}
 	EVP_CIPHER_CTX_set_padding(e->ctx, 0);
-	e->c = c;
-	e->enc = enc;
-	e->klen = klen;
-	memcpy(e->key, key, klen);
-	e->used = ++mq->clock;
+	slot_keyed(mq, e, c, enc, key, klen);
 	return e->ctx;
 }
 
@@ -268,34 +282,20 @@ aes_cmac(struct sec_mq *mq, const uint8_t key[16], const uint8_t *data, uint32_t
 static EVP_MAC_CTX *
 hmac_ctx(struct sec_mq *mq, const EVP_MD *md, const uint8_t *key, unsigned int klen)
 {
-	struct mac_ent *e, *victim = &mq->me[0];
 	OSSL_PARAM params[2];
-	int i;
+	int hit;
+	struct key_slot *e = slot_find(mq, mq->me, md, 0, key, klen, &hit);
 
-	for (i = 0; i < NCACHE; i++) {
-		e = &mq->me[i];
-		if (e->ctx != NULL && e->md == md && e->klen == klen &&
-		    memcmp(e->key, key, klen) == 0) {
-			e->used = ++mq->clock;
-			return e->ctx;
-		}
-		if (e->used < victim->used)
-			victim = e;
-	}
-	e = victim;
+	if (hit)
+		return e->ctx;
 	if (e->ctx == NULL)
 		e->ctx = EVP_MAC_CTX_new(alg.hmac);
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 						     (char *)EVP_MD_get0_name(md), 0);
 	params[1] = OSSL_PARAM_construct_end();
-	if (e->ctx == NULL || !EVP_MAC_init(e->ctx, key, klen, params)) {
-		e->md = NULL;
+	if (e->ctx == NULL || !EVP_MAC_init(e->ctx, key, klen, params))
 		return NULL;
-	}
-	e->md = md;
-	e->klen = klen;
-	memcpy(e->key, key, klen);
-	e->used = ++mq->clock;
+	slot_keyed(mq, e, md, 0, key, klen);
 	return e->ctx;
 }
 
