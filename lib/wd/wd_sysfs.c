@@ -298,6 +298,7 @@ is_orphan(const char *uuid)
 {
 	char path[PATH_MAX], buf[ATTR_MAX];
 	long pid;
+	int i;
 
 	snprintf(path, sizeof(path), "%s/sys/bus/mdev/devices/%s/params/owner",
 		 wd_sysfs_root(), uuid);
@@ -308,9 +309,16 @@ is_orphan(const char *uuid)
 		return 0;
 	snprintf(path, sizeof(path), "%s/sys/bus/mdev/devices/%s/params/state",
 		 wd_sysfs_root(), uuid);
-	if (wd_read_attr(path, buf, sizeof(buf)) < 0)
-		return 0;
-	return strncmp(buf, "open", 4) != 0;
+	/* The kernel may close a dead owner's queue a moment after the owner
+	 * was reaped (a deferred fput): give it up to 500 ms. */
+	for (i = 0; i < 50; i++) {
+		if (wd_read_attr(path, buf, sizeof(buf)) < 0)
+			return 0;
+		if (strncmp(buf, "open", 4) != 0)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
 }
 
 int
