@@ -4,18 +4,32 @@
  * ("HACv1", Hip06/Hip07) crypto engine, as the hardware defines it.
  * Shared by libwd's user driver, libwd's emu model and any kernel engine.
  *
- * Region WD_REGION_REGS: the queue's register page (offsets below).
- * Region WD_REGION_RING: the command ring of HISI_SEC_DEPTH 64-byte BDs at
- * HISI_SEC_RING_CMD_OFF, then the out-of-order completion ring of
- * HISI_SEC_DEPTH u16 at HISI_SEC_RING_CQ_OFF. The rings belong to the
- * queue (the kernel or model programs their bases); user space writes BDs
- * and the two software pointers only.
+ * Region WD_REGION_REGS: the queue's register page (offsets below). There
+ * is no ring region: as on the hardware, the command ring (HISI_SEC_DEPTH
+ * 64-byte BDs, 64-byte aligned) and the out-of-order completion ring
+ * (HISI_SEC_DEPTH u16) live in the application's memory, DMA-mapped like
+ * any data buffer, at the IOVAs software programs.
+ *
+ * Start (QUEUE_ENB 0): write Q_DEPTH_CFG (depth - 1; the engine serves
+ * HISI_SEC_DEPTH only), Q_BASE_HADDR/LADDR (command ring IOVA),
+ * OUTORDER_BASE_H/L (completion ring IOVA), Q_CFG, then QUEUE_ENB = 1.
+ * The engine takes the bases and depth when it sees QUEUE_ENB go to 1;
+ * writes to them while enabled have no effect. A depth or base it cannot
+ * use (misaligned, unmapped) makes it clear QUEUE_ENB and count one
+ * IVLD_BD: software reads QUEUE_ENB back to know. Stop: QUEUE_ENB = 0;
+ * the engine finishes the BD it is on and then leaves the rings alone.
+ * The pointers (Q_WR_PTR, Q_RD_PTR, OUTORDER_*_PTR) start at 0 when the
+ * queue is opened or reset and keep their values across a stop.
  *
  * Submit: write the BD at slot Q_WR_PTR, then store (wr + 1) % depth in
- * Q_WR_PTR (the doorbell). At most depth - 1 BDs in flight.
+ * Q_WR_PTR (the doorbell). At most depth - 1 BDs in flight. A Q_WR_PTR
+ * of depth or more is ignored (IVLD_BD counted, Q_WR_PTR set back to
+ * Q_RD_PTR).
  * Complete: the engine sets W0.DONE in the BD and appends its index to the
  * completion ring at OUTORDER_WR_PTR; software consumes entries from
  * OUTORDER_RD_PTR, writes the pointer back, and restores submission order.
+ * A BD the engine cannot read (its slot's IOVA became unmapped) stops the
+ * queue as above; it never completes.
  *
  * Data: the job covers the source from the lower of the two offsets to
  * the end of the cipher or auth range, whichever is further (the span).
@@ -36,7 +50,16 @@
 #include <linux/types.h>
 
 #define HISI_SEC_API		"hisi_sec_v1"
-#define HISI_SEC_ALG		"cipher"
+/*
+ * Types (mdev types, one per algorithm class; each a queue of the same
+ * ABI): "cipher" takes cipher-only BDs, "digest" auth-only BDs (hashes,
+ * HMAC, MACs), "chain" every BD including cipher + auth in one. A BD of a
+ * class its queue's type does not take is refused (HISI_SEC_FLAG_BAD_BD).
+ */
+#define HISI_SEC_ALG_CIPHER	"cipher"
+#define HISI_SEC_ALG_DIGEST	"digest"
+#define HISI_SEC_ALG_CHAIN	"chain"
+#define HISI_SEC_ALG		HISI_SEC_ALG_CHAIN	/* what DPDK's PMD asks for */
 #define HISI_SEC_DEPTH		512
 #define HISI_SEC_MAX_INFLIGHT	(HISI_SEC_DEPTH - 1)
 
@@ -62,10 +85,12 @@
 #define HISI_SEC_IVLD_BD_CNT		0x80C
 #define HISI_SEC_REGS_SIZE		4096
 
-/* Rings in WD_REGION_RING */
-#define HISI_SEC_RING_CMD_OFF	0
-#define HISI_SEC_RING_CQ_OFF	(HISI_SEC_DEPTH * 64)
-#define HISI_SEC_RING_SIZE	(HISI_SEC_RING_CQ_OFF + 4096)
+/* Rings in application memory (sizes in bytes, alignment of the bases) */
+#define HISI_SEC_BD_SIZE	64
+#define HISI_SEC_CMD_RING_SIZE	(HISI_SEC_DEPTH * HISI_SEC_BD_SIZE)
+#define HISI_SEC_CMD_RING_ALIGN	64
+#define HISI_SEC_CQ_RING_SIZE	(HISI_SEC_DEPTH * 2)
+#define HISI_SEC_CQ_RING_ALIGN	64
 #define HISI_SEC_CQ_IDX_MASK	0x0fffu
 #define HISI_SEC_CQ_ECC		0x4000u
 
