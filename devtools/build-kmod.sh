@@ -19,5 +19,11 @@ mkdir -p "$mirror"
 	mkdir -p "$mirror/$(dirname "$f")"
 	cmp -s "$src/$f" "$mirror/$f" || cp "$src/$f" "$mirror/$f"
 done
+# Shared with libwd: the SEC v1 BD decoder (kmod/wd_sec/Kbuild).
+mkdir -p "$mirror/shared"
+for f in wd_sec_bd.c wd_sec_bd.h; do
+	cmp -s "$src/../lib/wd/$f" "$mirror/shared/$f" ||
+		cp "$src/../lib/wd/$f" "$mirror/shared/$f"
+done
 make -s -C "$kdir" M="$mirror" W=1 modules
 find "$mirror" -name '*.ko' -exec cp {} "$out/" \;

@@ -8,10 +8,11 @@
  *   /sys/class/wd_dev/<drv><n> -> (link)     the bus driver named <drv>
  *       wrapdrive_dev/{numa_zone_id,priority,max_queues}
  *       mdev_supported_types/<drv>-<alg>/    (made by the mdev core from the
- *           {name,device_api,available_instances,create,devices/}
+ *           {name,device_api,available_instances,create,devices/,
+ *            description}                    (description: the driver's)
  *           flags                            (added here, see below)
  *   /sys/bus/mdev/devices/<uuid>             one queue
- *       params/{owner,state,depth}
+ *       params/{owner,uid,state,depth}
  *
  * The mdev core names a type directory after dev_driver_string() of the
  * parent, so each accelerator device sits on the small bus "wd" and is
@@ -21,13 +22,18 @@
  *
  * A queue's life: "created" (by a write to create; owner = the writer's
  * process), "open" (VFIO device opened; owner = the opener's process;
- * regions allocated, the driver serves the rings), "released" (closed,
- * also by the owner's death: the driver stopped, regions freed). It holds
- * its instance until it is removed through its "remove" attribute.
+ * regions allocated, its engine thread serves the rings), "released"
+ * (closed, also by the owner's death: engine and driver stopped, regions
+ * freed). It holds its instance until it is removed through its "remove"
+ * attribute. Only its creator's user (or root's queues: anyone the VFIO
+ * group node lets in) may open it.
  *
  * Copyright (c) 2026 WrapDrive authors
  */
+#include <linux/cpumask.h>
+#include <linux/cred.h>
 #include <linux/device.h>
+#include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/log2.h>
@@ -47,6 +53,28 @@
 #include <linux/vmalloc.h>
 
 #include "wd_k.h"
+
+/* Engine threads of software engines (doc/guides/kernel.rst). */
+static unsigned int poll_us = 50;
+module_param(poll_us, uint, 0644);
+MODULE_PARM_DESC(poll_us, "An engine busy-polls this long after its last work before sleeping (default 50; not with rt)");
+
+static unsigned int idle_us = 1000;
+module_param(idle_us, uint, 0644);
+MODULE_PARM_DESC(idle_us, "Longest engine sleep while its queue is open and idle (default 1000)");
+
+static bool rt;
+module_param(rt, bool, 0444);
+MODULE_PARM_DESC(rt, "Run engines SCHED_FIFO (low priority); they never busy-poll and yield 100 us per ms of work");
+
+static int cpu = -1;
+module_param(cpu, int, 0444);
+MODULE_PARM_DESC(cpu, "Bind engine threads to this CPU (-1: any, default)");
+
+#define WD_ENGINE_BUDGET	64	/* descriptors per serve() call */
+#define WD_ENGINE_SLEEP_MIN_US	10
+#define WD_RT_RUN_NS		(1000 * NSEC_PER_USEC)
+#define WD_RT_YIELD_US		100
 
 #define WD_REGION_MASK		(BIT_ULL(WD_REGION_SHIFT) - 1)
 #define WD_REGION_PG_SHIFT	(WD_REGION_SHIFT - PAGE_SHIFT)
@@ -88,9 +116,14 @@ struct wd_queue {
 	struct vfio_device vdev;	/* first: vfio_alloc_device() */
 	struct wd_dev *wdev;
 	const struct wd_alg *alg;
-	struct mutex lock;		/* state, owner, depth, regions */
+	struct mutex lock;		/* state, owner, depth, regions, engine */
 	enum wd_queue_state state;
 	struct pid *owner;
+	kuid_t uid;			/* the creator's: who may open it */
+	bool running;			/* between queue_start and queue_stop */
+	struct task_struct *engine;	/* software engines, while running */
+	spinlock_t engine_lock;		/* engine, for wd_queue_kick() */
+	bool kick;			/* doorbell since the engine last looked */
 	unsigned int depth;
 	void *regs;
 	void *ring;
@@ -100,6 +133,9 @@ struct wd_queue {
 	bool mm_used;			/* the engine borrowed it */
 	u64 priv[];			/* the driver's, queue_priv_size */
 };
+
+/* vfio_alloc_device() and to_wd_queue() rely on this. */
+static_assert(offsetof(struct wd_queue, vdev) == 0);
 
 static struct class_compat *wd_class;
 static struct device *wd_root;
@@ -225,6 +261,18 @@ static ssize_t flags_show(struct mdev_type *mtype,
 
 static struct wd_mtype_attribute wd_mtype_attr_flags = __ATTR_RO(flags);
 
+/* The standard "description": the driver's words, then the flags spelled. */
+static ssize_t wd_show_description(struct mdev_type *mtype, char *buf)
+{
+	struct wd_mtype *t = container_of(mtype, struct wd_mtype, mtype);
+	u32 f = t->alg.flags;
+
+	return sysfs_emit(buf, "%s; flags 0x%x%s%s\n",
+			  t->alg.description ? t->alg.description : t->alg.name,
+			  f, f & WD_CAPA_SHARE_ALL ? " share_all" : "",
+			  f & WD_CAPA_ALLOW_LEGACY ? " allow_legacy" : "");
+}
+
 /* ---- a queue's params/ ---- */
 
 static struct wd_queue *dev_to_queue(struct device *dev)
@@ -244,6 +292,17 @@ static ssize_t owner_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%d\n", pid);
 }
 static DEVICE_ATTR_RO(owner);
+
+/* The user the queue is bound to (its creator), in the reader's namespace. */
+static ssize_t uid_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct wd_queue *q = dev_to_queue(dev);
+
+	return sysfs_emit(buf, "%u\n",
+			  from_kuid_munged(current_user_ns(), q->uid));
+}
+static DEVICE_ATTR_RO(uid);
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -298,6 +357,7 @@ static DEVICE_ATTR_RW(depth);
 
 static struct attribute *wd_queue_attrs[] = {
 	&dev_attr_owner.attr,
+	&dev_attr_uid.attr,
 	&dev_attr_state.attr,
 	&dev_attr_depth.attr,
 	NULL,
@@ -313,6 +373,161 @@ static const struct attribute_group *wd_queue_groups[] = {
 	NULL,
 };
 
+/* ---- the engine of a software queue ---- */
+
+/*
+ * The engine borrows the opener's address space around each serve(), so
+ * its wd_queue_dma_rw() calls save two mm switches each. False (nothing to
+ * undo) if the owner's address space is gone.
+ */
+static bool wd_queue_use_mm(struct wd_queue *q)
+{
+	if (current->mm || !q->mm || !mmget_not_zero(q->mm))
+		return false;
+	kthread_use_mm(q->mm);
+	q->mm_used = true;
+	return true;
+}
+
+static void wd_queue_unuse_mm(struct wd_queue *q)
+{
+	q->mm_used = false;
+	kthread_unuse_mm(q->mm);
+	/* If the owner died meanwhile, tear its mm down elsewhere. */
+	mmput_async(q->mm);
+}
+
+/* Sleep @us (0: a scheduler tick's worth is not wanted, return) unless kicked. */
+static void wd_engine_sleep(struct wd_queue *q, unsigned int us, bool wakeable)
+{
+	ktime_t t = ns_to_ktime((u64)us * NSEC_PER_USEC);
+
+	set_current_state(TASK_IDLE);
+	if ((wakeable && READ_ONCE(q->kick)) || kthread_should_stop()) {
+		__set_current_state(TASK_RUNNING);
+		return;
+	}
+	schedule_hrtimeout_range(&t, (u64)us * NSEC_PER_USEC / 4,
+				 HRTIMER_MODE_REL);
+	__set_current_state(TASK_RUNNING);
+}
+
+/*
+ * One thread per open queue, so a queue whose user memory faults slowly
+ * (userfaultfd, FUSE) stalls only itself. It polls while there is work,
+ * for poll_us more, then sleeps 10 us, 20 us, ... up to idle_us; a
+ * write(2) doorbell or wd_queue_kick() wakes it at once.
+ */
+static int wd_engine(void *arg)
+{
+	struct wd_queue *q = arg;
+	unsigned int (*serve)(struct wd_queue *q, unsigned int budget) =
+		q->wdev->drv->ops->serve;
+	u64 now, last_work = ktime_get_ns(), run_start = last_work;
+	unsigned int sleep_us = 0, n;
+	bool mm;
+
+	while (!kthread_should_stop()) {
+		WRITE_ONCE(q->kick, false);
+		mm = wd_queue_use_mm(q);
+		n = serve(q, WD_ENGINE_BUDGET);
+		if (mm)
+			wd_queue_unuse_mm(q);
+		now = ktime_get_ns();
+		if (n) {
+			last_work = now;
+			sleep_us = 0;
+			if (rt && now - run_start > WD_RT_RUN_NS) {
+				/* SCHED_FIFO never yields to normal tasks */
+				wd_engine_sleep(q, WD_RT_YIELD_US, false);
+				run_start = ktime_get_ns();
+			} else {
+				cond_resched();
+			}
+			continue;
+		}
+		if (!rt && now - last_work < (u64)READ_ONCE(poll_us) * NSEC_PER_USEC) {
+			cond_resched();
+			continue;
+		}
+		sleep_us = clamp_t(unsigned int, sleep_us * 2,
+				   WD_ENGINE_SLEEP_MIN_US,
+				   max_t(unsigned int, READ_ONCE(idle_us),
+					 WD_ENGINE_SLEEP_MIN_US));
+		wd_engine_sleep(q, sleep_us, true);
+		run_start = ktime_get_ns();
+	}
+	return 0;
+}
+
+void wd_queue_kick(struct wd_queue *q)
+{
+	unsigned long flags;
+
+	WRITE_ONCE(q->kick, true);
+	spin_lock_irqsave(&q->engine_lock, flags);
+	if (q->engine)
+		wake_up_process(q->engine);
+	spin_unlock_irqrestore(&q->engine_lock, flags);
+}
+EXPORT_SYMBOL_GPL(wd_queue_kick);
+
+bool wd_queue_stopping(struct wd_queue *q)
+{
+	return kthread_should_stop();
+}
+EXPORT_SYMBOL_GPL(wd_queue_stopping);
+
+/* Start serving a queue whose regions are allocated and zeroed. */
+static int wd_queue_run(struct wd_queue *q)
+{
+	const struct wd_queue_ops *ops = q->wdev->drv->ops;
+	struct task_struct *t;
+	int ret;
+
+	lockdep_assert_held(&q->lock);
+	ret = ops->queue_start(q);
+	if (ret)
+		return ret;
+	q->running = true;
+	if (!ops->serve)
+		return 0;
+	WRITE_ONCE(q->kick, false);
+	t = kthread_create(wd_engine, q, "wdq/%.8s", dev_name(q->vdev.dev));
+	if (IS_ERR(t)) {
+		ops->queue_stop(q);
+		q->running = false;
+		return PTR_ERR(t);
+	}
+	if (cpu >= 0)
+		kthread_bind(t, cpu);
+	if (rt)
+		sched_set_fifo_low(t);
+	spin_lock_irq(&q->engine_lock);
+	q->engine = t;
+	spin_unlock_irq(&q->engine_lock);
+	wake_up_process(t);
+	return 0;
+}
+
+/* Stop the engine, then the driver; nothing touches the regions after. */
+static void wd_queue_halt(struct wd_queue *q)
+{
+	struct task_struct *t;
+
+	lockdep_assert_held(&q->lock);
+	if (!q->running)
+		return;
+	spin_lock_irq(&q->engine_lock);
+	t = q->engine;
+	q->engine = NULL;
+	spin_unlock_irq(&q->engine_lock);
+	if (t)
+		kthread_stop(t);
+	q->wdev->drv->ops->queue_stop(q);
+	q->running = false;
+}
+
 /* ---- the queue as a VFIO device ---- */
 
 static int wd_vfio_init(struct vfio_device *vdev)
@@ -324,9 +539,11 @@ static int wd_vfio_init(struct vfio_device *vdev)
 	q->wdev = t->wdev;
 	q->alg = &t->alg;
 	mutex_init(&q->lock);
+	spin_lock_init(&q->engine_lock);
 	q->state = WD_Q_CREATED;
-	/* The creator: the process that wrote "create". */
+	/* The creator: the process that wrote "create", and its user. */
 	q->owner = get_task_pid(current, PIDTYPE_TGID);
+	q->uid = current_euid();
 	q->depth = t->wdev->drv->depth_default;
 	return 0;
 }
@@ -348,6 +565,17 @@ static void wd_queue_free_regions(struct wd_queue *q)
 	q->ring = NULL;
 }
 
+/*
+ * A queue is bound to the user that created it: only that user (or an
+ * administrator) opens it. Queues created by root, as wd-devbind.py
+ * --create does for others, are open to whoever may open the group node.
+ */
+static bool wd_may_open(struct wd_queue *q)
+{
+	return uid_eq(q->uid, current_euid()) ||
+	       uid_eq(q->uid, GLOBAL_ROOT_UID) || capable(CAP_SYS_ADMIN);
+}
+
 static int wd_vfio_open(struct vfio_device *vdev)
 {
 	struct wd_queue *q = to_wd_queue(vdev);
@@ -355,28 +583,39 @@ static int wd_vfio_open(struct vfio_device *vdev)
 	int ret;
 
 	mutex_lock(&q->lock);
+	if (!wd_may_open(q)) {
+		ret = -EPERM;
+		goto err_unlock;
+	}
 	q->regs_size = drv->regs_size;
-	q->ring_size = PAGE_ALIGN(drv->ops->ring_size(q->depth));
+	q->ring_size = drv->ops->ring_size ?
+		       PAGE_ALIGN(drv->ops->ring_size(q->depth)) : 0;
 	q->regs = vmalloc_user(q->regs_size);
-	q->ring = vmalloc_user(q->ring_size);
-	if (!q->regs || !q->ring) {
+	if (q->ring_size)
+		q->ring = vmalloc_user(q->ring_size);
+	if (!q->regs || (q->ring_size && !q->ring)) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = drv->ops->queue_start(q);
-	if (ret)
-		goto err_free;
 	q->mm = current->mm;
 	if (q->mm)
 		mmgrab(q->mm);
+	ret = wd_queue_run(q);
+	if (ret)
+		goto err_mm;
 	q->state = WD_Q_OPEN;
 	put_pid(q->owner);
 	q->owner = get_task_pid(current, PIDTYPE_TGID);
 	mutex_unlock(&q->lock);
 	return 0;
 
+err_mm:
+	if (q->mm)
+		mmdrop(q->mm);
+	q->mm = NULL;
 err_free:
 	wd_queue_free_regions(q);
+err_unlock:
 	mutex_unlock(&q->lock);
 	return ret;
 }
@@ -387,7 +626,7 @@ static void wd_vfio_close(struct vfio_device *vdev)
 	struct wd_queue *q = to_wd_queue(vdev);
 
 	mutex_lock(&q->lock);
-	q->wdev->drv->ops->queue_stop(q);
+	wd_queue_halt(q);
 	wd_queue_free_regions(q);
 	if (q->mm)
 		mmdrop(q->mm);
@@ -399,7 +638,8 @@ static void wd_vfio_close(struct vfio_device *vdev)
 /*
  * Regions are allocated before the device file exists and freed after it
  * is gone (open_device/close_device), and only zeroed in between (reset),
- * so the file operations below need no lock to look at them.
+ * so the file operations below need no lock to look at them. A region of
+ * size 0 is absent (no ring region: the rings are in user memory).
  */
 static void *wd_queue_region(struct wd_queue *q, unsigned int index,
 			     size_t *size)
@@ -416,6 +656,39 @@ static void *wd_queue_region(struct wd_queue *q, unsigned int index,
 	}
 }
 
+/*
+ * Registers by read(2)/write(2): whole aligned 32-bit words only, each
+ * moved with one load or store, so the engine never sees half a doorbell;
+ * a write then wakes the engine.
+ */
+static ssize_t wd_regs_rw(struct wd_queue *q, char __user *ubuf, size_t count,
+			  u64 off, bool write)
+{
+	u32 *regs = q->regs;
+	size_t done;
+	u32 v;
+
+	if (off % 4 || count % 4 || !count)
+		return -EINVAL;
+	count = min_t(size_t, count, q->regs_size - off);
+	for (done = 0; done < count; done += 4) {
+		u32 __user *up = (u32 __user *)(ubuf + done);
+
+		if (write) {
+			if (get_user(v, up))
+				break;
+			WRITE_ONCE(regs[(off + done) / 4], v);
+		} else {
+			v = READ_ONCE(regs[(off + done) / 4]);
+			if (put_user(v, up))
+				break;
+		}
+	}
+	if (write && done)
+		wd_queue_kick(q);
+	return done ? done : -EFAULT;
+}
+
 static ssize_t wd_vfio_rw(struct wd_queue *q, char __user *ubuf, size_t count,
 			  loff_t *ppos, bool write)
 {
@@ -423,10 +696,17 @@ static ssize_t wd_vfio_rw(struct wd_queue *q, char __user *ubuf, size_t count,
 	u64 off = pos & WD_REGION_MASK;
 	size_t size;
 	void *base;
+	ssize_t ret;
 
 	base = wd_queue_region(q, pos >> WD_REGION_SHIFT, &size);
 	if (!base || off >= size)
 		return -EINVAL;
+	if (base == q->regs) {
+		ret = wd_regs_rw(q, ubuf, count, off, write);
+		if (ret > 0)
+			*ppos += ret;
+		return ret;
+	}
 	count = min_t(size_t, count, size - off);
 	if (write) {
 		if (copy_from_user(base + off, ubuf, count))
@@ -435,8 +715,6 @@ static ssize_t wd_vfio_rw(struct wd_queue *q, char __user *ubuf, size_t count,
 		return -EFAULT;
 	}
 	*ppos += count;
-	if (write && base == q->regs && q->wdev->drv->ops->doorbell)
-		q->wdev->drv->ops->doorbell(q);
 	return count;
 }
 
@@ -468,20 +746,27 @@ static int wd_vfio_mmap(struct vfio_device *vdev, struct vm_area_struct *vma)
 	base = wd_queue_region(q, index, &size);
 	if (!base)
 		return -EINVAL;
+	/* A child after fork() must open its own queue, never share this. */
+	vma->vm_flags |= VM_DONTCOPY | VM_DONTEXPAND;
 	/* remap_vmalloc_range() refuses a range beyond the region. */
 	return remap_vmalloc_range(vma, base, pgoff);
 }
 
+/*
+ * VFIO_DEVICE_RESET: the queue as just opened. If the driver cannot start
+ * again, the queue stays stopped (its file still works, the engine does
+ * not) until the next reset or close.
+ */
 static int wd_queue_reset(struct wd_queue *q)
 {
-	struct wd_driver *drv = q->wdev->drv;
 	int ret;
 
 	mutex_lock(&q->lock);
-	drv->ops->queue_stop(q);
+	wd_queue_halt(q);
 	memset(q->regs, 0, q->regs_size);
-	memset(q->ring, 0, q->ring_size);
-	ret = drv->ops->queue_start(q);
+	if (q->ring)
+		memset(q->ring, 0, q->ring_size);
+	ret = wd_queue_run(q);
 	mutex_unlock(&q->lock);
 	return ret;
 }
@@ -516,14 +801,18 @@ static long wd_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 			return -EFAULT;
 		if (info.argsz < minsz)
 			return -EINVAL;
-		if (info.index >= WD_NUM_REGIONS ||
-		    !wd_queue_region(q, info.index, &size))
+		if (info.index >= WD_NUM_REGIONS)
 			return -EINVAL;
 		info.offset = WD_REGION_OFFSET(info.index);
-		info.size = size;
-		info.flags = VFIO_REGION_INFO_FLAG_READ |
-			     VFIO_REGION_INFO_FLAG_WRITE |
-			     VFIO_REGION_INFO_FLAG_MMAP;
+		/* An absent region: size 0, no access. */
+		info.size = 0;
+		info.flags = 0;
+		if (wd_queue_region(q, info.index, &size)) {
+			info.size = size;
+			info.flags = VFIO_REGION_INFO_FLAG_READ |
+				     VFIO_REGION_INFO_FLAG_WRITE |
+				     VFIO_REGION_INFO_FLAG_MMAP;
+		}
 		info.cap_offset = 0;
 		return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
 	}
@@ -548,11 +837,16 @@ static long wd_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 static void wd_vfio_request(struct vfio_device *vdev, unsigned int count)
 {
 	struct wd_queue *q = to_wd_queue(vdev);
+	pid_t pid;
 
-	if (count == 0)
-		dev_notice(vdev->dev,
-			   "remove waits until the queue's user (pid %d) closes it\n",
-			   pid_nr(q->owner));
+	if (count)
+		return;
+	mutex_lock(&q->lock);
+	pid = pid_nr(q->owner);
+	mutex_unlock(&q->lock);
+	dev_notice(vdev->dev,
+		   "remove waits until the queue's user (pid %d) closes it\n",
+		   pid);
 }
 
 /*
@@ -614,7 +908,7 @@ int __wd_register_driver(struct wd_driver *drv, struct module *owner)
 	const struct wd_queue_ops *ops = drv->ops;
 	int ret;
 
-	if (!drv->name || !drv->device_api || !ops || !ops->ring_size ||
+	if (!drv->name || !drv->device_api || !ops ||
 	    !ops->queue_start || !ops->queue_stop || !drv->max_queues ||
 	    !drv->regs_size || !PAGE_ALIGNED(drv->regs_size) ||
 	    !is_power_of_2(drv->depth_min) || !is_power_of_2(drv->depth_max) ||
@@ -637,6 +931,7 @@ int __wd_register_driver(struct wd_driver *drv, struct module *owner)
 	memset(&drv->mdrv, 0, sizeof(drv->mdrv));
 	drv->mdrv.device_api = drv->device_api;
 	drv->mdrv.max_instances = drv->max_queues;
+	drv->mdrv.show_description = wd_show_description;
 	drv->mdrv.probe = wd_mdev_probe;
 	drv->mdrv.remove = wd_mdev_remove;
 	drv->mdrv.driver.name = drv->name;
@@ -861,27 +1156,6 @@ int wd_queue_dma_rw(struct wd_queue *q, u64 iova, void *buf, size_t len,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(wd_queue_dma_rw);
-
-bool wd_queue_use_mm(struct wd_queue *q)
-{
-	if (current->mm || !q->mm || !mmget_not_zero(q->mm))
-		return false;
-	kthread_use_mm(q->mm);
-	q->mm_used = true;
-	return true;
-}
-EXPORT_SYMBOL_GPL(wd_queue_use_mm);
-
-void wd_queue_unuse_mm(struct wd_queue *q)
-{
-	if (!q->mm_used)
-		return;
-	q->mm_used = false;
-	kthread_unuse_mm(q->mm);
-	/* If the owner died meanwhile, tear its mm down elsewhere. */
-	mmput_async(q->mm);
-}
-EXPORT_SYMBOL_GPL(wd_queue_unuse_mm);
 
 /* ---- module ---- */
 

@@ -7,9 +7,13 @@
  * wd_dev per device with wd_register_dev(). wd.ko makes each device an
  * mdev parent under /sys/class/wd_dev/<name><n>, one mdev type per
  * algorithm, and each mdev (a queue) an emulated-IOMMU VFIO device with
- * two regions: the registers page and the descriptor ring (wd_uapi.h).
- * wd.ko owns the regions, the sysfs attributes and the queue's lifetime;
- * the driver only serves the rings between queue_start() and queue_stop().
+ * up to two regions: the registers page and the descriptor ring
+ * (wd_uapi.h). wd.ko owns the regions, the sysfs attributes, the queue's
+ * lifetime and, for software engines, the engine: one kernel thread per
+ * open queue that calls the driver's serve() while there is work and backs
+ * off to sleep when idle. A software engine is then only its ABI and its
+ * processing; a driver of real hardware gives no serve() and its queues
+ * have no engine thread.
  *
  * Copyright (c) 2026 WrapDrive authors
  */
@@ -31,27 +35,35 @@ struct wd_queue;
 struct wd_alg {
 	const char *name;	/* "memcpy": the type's name, dir "<drv>-<name>" */
 	u32 flags;		/* WD_CAPA_* */
+	const char *description; /* the type's "description", one line */
 };
 
 /*
- * What a driver does for its queues. Called with the queue's lock held;
- * may sleep.
- *  ring_size    bytes of the ring region for @depth descriptors (wd.ko
- *               rounds it up to pages).
+ * What a driver does for its queues.
+ *  ring_size    optional: bytes of the ring region for @depth descriptors
+ *               (wd.ko rounds it up to pages). NULL or 0: no ring region
+ *               (the rings live in user memory, as on hardware).
  *  queue_start  the queue was opened (or reset): its regions are
- *               allocated and zeroed; set up the registers and start
- *               serving the queue.
- *  queue_stop   the queue is being closed (or reset): when this returns,
- *               the driver must never touch the queue's regions or user
- *               memory again. Runs with no user mm (the owner may be dead).
- *  doorbell     optional: user space wrote the registers region with
- *               write(2) (a slow-path doorbell); the regions are valid.
+ *               allocated and zeroed; set up the registers. Called with
+ *               the queue's lock held; may sleep.
+ *  queue_stop   the queue is being closed (or reset), after its engine
+ *               has stopped: free what queue_start took. Runs with no
+ *               user mm (the owner may be dead). Queue lock held.
+ *  serve        a software engine's work: serve up to @budget descriptors
+ *               of the queue and return how many were served (0 = idle).
+ *               Called only from the queue's own engine thread, between
+ *               queue_start and queue_stop, never concurrently with
+ *               itself, with the opener's address space borrowed (see
+ *               wd_queue_dma_rw()); no wd.ko lock is held, so it may
+ *               sleep and fault without blocking any other queue. Long
+ *               jobs check wd_queue_stopping() between pieces. NULL for a
+ *               driver of real hardware (no engine thread).
  */
 struct wd_queue_ops {
 	size_t (*ring_size)(unsigned int depth);
 	int (*queue_start)(struct wd_queue *q);
 	void (*queue_stop)(struct wd_queue *q);
-	void (*doorbell)(struct wd_queue *q);
+	unsigned int (*serve)(struct wd_queue *q, unsigned int budget);
 };
 
 struct wd_driver {
@@ -62,6 +74,7 @@ struct wd_driver {
 	unsigned int max_queues;	/* instances per device, all types */
 	size_t regs_size;		/* registers region, a page multiple */
 	unsigned int depth_min, depth_max, depth_default; /* powers of 2 */
+	/* (with no ring region, depth is informative: params/depth) */
 	size_t queue_priv_size;		/* wd_queue_priv() bytes, zeroed */
 
 	/* private to wd.ko */
@@ -100,6 +113,14 @@ const struct wd_alg *wd_queue_alg(const struct wd_queue *q);
 struct device *wd_queue_device(struct wd_queue *q);
 
 /*
+ * The engine: ring the queue's doorbell from the kernel (wakes its engine
+ * thread at once); true while the engine should give up its work (the
+ * queue is closing or resetting).
+ */
+void wd_queue_kick(struct wd_queue *q);
+bool wd_queue_stopping(struct wd_queue *q);
+
+/*
  * Read or write @len bytes of user memory at @iova, as mapped by the
  * queue's VFIO container (VFIO_IOMMU_MAP_DMA). Works from any context
  * that may sleep, including kthreads, with type1 v1 and v2 containers;
@@ -110,15 +131,5 @@ struct device *wd_queue_device(struct wd_queue *q);
  */
 int wd_queue_dma_rw(struct wd_queue *q, u64 iova, void *buf, size_t len,
 		    bool write);
-
-/*
- * A kthread serving a batch of the queue's descriptors may borrow the
- * opener's address space around its wd_queue_dma_rw() calls, which then
- * save two mm switches each. wd_queue_use_mm() returns false (nothing to
- * undo) if the owner's address space is gone or the caller has one;
- * wd_queue_unuse_mm() ends the batch. Between queue_start and queue_stop.
- */
-bool wd_queue_use_mm(struct wd_queue *q);
-void wd_queue_unuse_mm(struct wd_queue *q);
 
 #endif /* _WD_K_H_ */

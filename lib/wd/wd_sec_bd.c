@@ -1,11 +1,7 @@
-/* SPDX-License-Identifier: BSD-3-Clause
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0
  * Copyright(c) 2026 WrapDrive authors
  */
 
-#include <errno.h>
-#include <string.h>
-
-#include "wd_sec.h"
 #include "wd_sec_bd.h"
 
 static int
@@ -73,31 +69,23 @@ decode_auth(const struct hisi_sec_bd *bd, struct wd_sec_job *j)
 {
 	unsigned int kw = (bd->w3 & HISI_SEC_W3_A_KEY_LEN_M) >> HISI_SEC_W3_A_KEY_LEN_S;
 	unsigned int mw = (bd->w3 & HISI_SEC_W3_MAC_LEN_M) >> HISI_SEC_W3_MAC_LEN_S;
-	int keyed = 1;
+	int keyed;
 
 	j->a_alg = (bd->w1 & HISI_SEC_W1_A_ALG_M) >> HISI_SEC_W1_A_ALG_S;
 	switch (j->a_alg) {
 	case HISI_SEC_A_ALG_SHA1:
-		keyed = 0;
-		/* fallthrough */
 	case HISI_SEC_A_ALG_HMAC_SHA1:
 		j->digest_len = 20;
 		break;
 	case HISI_SEC_A_ALG_SHA224:
-		keyed = 0;
-		/* fallthrough */
 	case HISI_SEC_A_ALG_HMAC_SHA224:
 		j->digest_len = 28;
 		break;
 	case HISI_SEC_A_ALG_SHA256:
-		keyed = 0;
-		/* fallthrough */
 	case HISI_SEC_A_ALG_HMAC_SHA256:
 		j->digest_len = 32;
 		break;
 	case HISI_SEC_A_ALG_MD5:
-		keyed = 0;
-		/* fallthrough */
 	case HISI_SEC_A_ALG_HMAC_MD5:
 		j->digest_len = 16;
 		break;
@@ -110,6 +98,8 @@ decode_auth(const struct hisi_sec_bd *bd, struct wd_sec_job *j)
 	default:
 		return -EINVAL;
 	}
+	keyed = j->a_alg != HISI_SEC_A_ALG_SHA1 && j->a_alg != HISI_SEC_A_ALG_SHA224 &&
+		j->a_alg != HISI_SEC_A_ALG_SHA256 && j->a_alg != HISI_SEC_A_ALG_MD5;
 	if (keyed && (kw == 0 || kw > 16))	/* up to the 64-byte hash block */
 		return -EINVAL;
 	j->a_key_len = keyed ? kw * 4 : 0;

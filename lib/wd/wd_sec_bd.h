@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: BSD-3-Clause
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0
  * Copyright(c) 2026 WrapDrive authors
  */
 
@@ -11,9 +11,40 @@
  * test/fuzz/fuzz_sec_bd.c).
  */
 
-#include <stdint.h>
+#ifdef __KERNEL__
+/* wd_sec.ko compiles this decoder too: one reading of a BD, two engines. */
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <linux/types.h>
 
 #include "hisi_sec_v1.h"
+
+static inline uint64_t
+wd_sec_bd_addr(uint32_t lo, uint32_t hi)
+{
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline uint32_t
+wd_sec_bd_cipher_len(const struct hisi_sec_bd *bd)
+{
+	return (bd->w2 & HISI_SEC_W2_C_LEN_15_0_M) |
+		((bd->w0 & HISI_SEC_W0_C_LEN_19_16_M) >> HISI_SEC_W0_C_LEN_19_16_S) << 16 |
+		((bd->w0 & HISI_SEC_W0_C_LEN_21_20_M) >> HISI_SEC_W0_C_LEN_21_20_S) << 20;
+}
+
+static inline uint32_t
+wd_sec_bd_auth_len(const struct hisi_sec_bd *bd)
+{
+	return bd->w1 & HISI_SEC_W1_AUTH_LEN_M;
+}
+#else
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "wd_sec.h"
+#endif
 
 struct wd_sec_job {
 	unsigned int cipher;	/* HISI_SEC_CIPHER_* */
