@@ -565,6 +565,7 @@ static void wsec_disable(struct wsec_queue *wq, const char *why)
 	wq->n_ivld++;
 	wsec_counters(wq);
 	wsec_reg_set(wq, HISI_SEC_QUEUE_ENB, 0);
+	wsec_reg_set(wq, HISI_SEC_Q_STATUS, 0);
 }
 
 /* QUEUE_ENB went to 1: take the depth and ring bases, or refuse them. */
@@ -592,6 +593,7 @@ static bool wsec_latch(struct wsec_queue *wq)
 	wq->cmd_base = cmd;
 	wq->cq_base = cq;
 	wq->latched = true;
+	wsec_reg_set(wq, HISI_SEC_Q_STATUS, HISI_SEC_Q_STATUS_RUN);
 	return true;
 }
 
@@ -658,7 +660,11 @@ static unsigned int wsec_serve(struct wd_queue *q, unsigned int budget)
 	bool icv_bad;
 
 	if (wsec_reg(wq, HISI_SEC_QUEUE_ENB) != 1) {
-		wq->latched = false;
+		/* Stopped: no BD is in progress here; the rings are let go. */
+		if (wq->latched) {
+			wq->latched = false;
+			wsec_reg_set(wq, HISI_SEC_Q_STATUS, 0);
+		}
 		return 0;
 	}
 	if (!wq->latched && !wsec_latch(wq))
@@ -685,29 +691,29 @@ static unsigned int wsec_serve(struct wd_queue *q, unsigned int budget)
 		}
 		for (i = 0; i < n; i++) {
 			flag = wsec_exec(wq, &wq->bd[i], &icv_bad);
-			if (wsec_complete(wq, wq->rd, &wq->bd[i], flag,
-					  icv_bad)) {
-				wsec_disable(wq, "command ring unwritable");
-				goto out;
-			}
+			if (wsec_complete(wq, wq->rd, &wq->bd[i], flag, icv_bad))
+				break;
 			wq->done[i] = wq->rd;
 			wq->rd = (wq->rd + 1) % HISI_SEC_DEPTH;
 			wq->n_get++;
 		}
-		if (wsec_post(wq, n)) {
+		if (wsec_post(wq, i)) {
 			wsec_disable(wq, "completion ring unwritable");
 			break;
 		}
-		served += n;
+		served += i;
 		/* Entries (and DONE flags) before the pointers that show them. */
 		smp_wmb();
 		wsec_reg_set(wq, HISI_SEC_Q_RD_PTR, wq->rd);
 		wsec_reg_set(wq, HISI_SEC_OUTORDER_WR_PTR, wq->cq_wr);
 		wsec_counters(wq);
+		if (i < n) {
+			wsec_disable(wq, "command ring unwritable");
+			break;
+		}
 		if (wd_queue_stopping(q))
 			break;
 	}
-out:
 	return served;
 }
 

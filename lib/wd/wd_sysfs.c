@@ -321,6 +321,26 @@ is_orphan(const char *uuid)
 	return 0;
 }
 
+/*
+ * wd.ko binds a queue to the user that created it (params/uid): only that
+ * user, root's queues for anyone, or an administrator may open it. A
+ * kernel without params/uid binds nothing.
+ */
+static int
+may_open(const char *uuid)
+{
+	char path[PATH_MAX], buf[ATTR_MAX];
+	uint32_t uid;
+
+	snprintf(path, sizeof(path), "%s/sys/bus/mdev/devices/%s/params/uid", wd_sysfs_root(),
+		 uuid);
+	if (wd_read_attr(path, buf, sizeof(buf)) < 0)
+		return 1;
+	if (wd_parse_u32(buf, &uid) != 0)
+		return 0;
+	return uid == 0 || uid == (uint32_t)geteuid() || geteuid() == 0;
+}
+
 int
 wd_mdev_adoptable(const char *dev, const char *type, char (*uuids)[WD_UUID_LEN], int max)
 {
@@ -340,7 +360,9 @@ wd_mdev_adoptable(const char *dev, const char *type, char (*uuids)[WD_UUID_LEN],
 		snprintf(path, sizeof(path), "%s/sys/bus/mdev/devices/%s/params/state",
 			 wd_sysfs_root(), e->d_name);
 		/* Never opened: nobody's memory was ever mapped into it. */
-		if (wd_read_attr(path, buf, sizeof(buf)) > 0 && strncmp(buf, "created", 7) == 0)
+		if (wd_read_attr(path, buf, sizeof(buf)) <= 0 || strncmp(buf, "created", 7) != 0)
+			continue;
+		if (may_open(e->d_name))
 			memcpy(uuids[n++], e->d_name, WD_UUID_LEN);
 	}
 	closedir(dir);

@@ -6,7 +6,9 @@
 # the suite of crypto_uadk, a driver Debian does not build, pointed at
 # ours by the test-only shim libwd_uadk_shim.so. Requires 0 failures and
 # at least MIN executed tests (all that the capabilities allow today).
-#   cryptodev_suite.sh <wd-env> <build dir> <shim> <min executed>
+# With "kernel", on wd_sec.ko's queues through VFIO and hugepages (VM tier)
+# instead of an emulated device.
+#   cryptodev_suite.sh <wd-env> <build dir> <shim> <min executed> [kernel]
 set -u
 wdenv=$1
 export WD_BUILD_DIR=$2
@@ -14,8 +16,13 @@ shim=$3
 min=$4
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-LD_PRELOAD=$shim WD_EMU=hisi_sec_v1:1 DPDK_TEST=cryptodev_uadk_autotest "$wdenv" dpdk-test \
-	-l 0,1 --no-huge -m 1024 --no-pci --no-shconf >"$out" 2>&1
+if [ "${5:-}" = kernel ]; then
+	LD_PRELOAD=$shim DPDK_TEST=cryptodev_uadk_autotest "$wdenv" dpdk-test \
+		-l 0,1 -m 512 --iova-mode=va --file-prefix=wdsuite --no-pci >"$out" 2>&1
+else
+	LD_PRELOAD=$shim WD_EMU=hisi_sec_v1:1 DPDK_TEST=cryptodev_uadk_autotest "$wdenv" \
+		dpdk-test -l 0,1 --no-huge -m 1024 --no-pci --no-shconf >"$out" 2>&1
+fi
 rc=$?
 grep -E 'TestCase .* (failed|succeeded)$' "$out" | grep failed
 total() { sed -n "s/^ + Tests $1 : *\([0-9]*\)/\1/p" "$out" | tail -n 1; }

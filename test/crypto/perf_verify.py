@@ -11,7 +11,10 @@ on an emulated SEC device and require "Failed Ops" to be 0 (verify mode
 exits 0 even when operations fail). AES-XCBC-MAC has no OpenSSL command;
 DPDK's own vectors cover it in the cryptodev suite.
 
-Usage: perf_verify.py WD_ENV_WRAPPER BUILD_DIR EVP_CIPHER_TOOL
+Usage: perf_verify.py WD_ENV_WRAPPER BUILD_DIR EVP_CIPHER_TOOL [--kernel]
+
+--kernel: no emulated device; the SEC v1 queues of wd_sec.ko through VFIO,
+with DPDK's hugepage memory mapped by the wd bus (the VM tier).
 """
 
 import os
@@ -144,20 +147,27 @@ def failed_ops(output):
 
 def main():
     wdenv, build, tool = sys.argv[1], sys.argv[2], sys.argv[3]
-    env = dict(os.environ, WD_BUILD_DIR=build, WD_EMU='hisi_sec_v1:1')
+    kernel = '--kernel' in sys.argv[4:]
+    env = dict(os.environ, WD_BUILD_DIR=build)
+    if kernel:
+        env.pop('WD_EMU', None)
+        eal = ['-m', '256', '--iova-mode=va', '--file-prefix=wdperf']
+    else:
+        env['WD_EMU'] = 'hisi_sec_v1:1'
+        eal = ['--no-huge', '-m', '256', '--no-shconf']
     passed = failed = 0
     with tempfile.TemporaryDirectory() as tmp:
         vec = os.path.join(tmp, 'vector.data')
         for descr, opts, fields in cases(tool):
             write_vector(vec, fields)
-            cmd = [wdenv, 'dpdk-test-crypto-perf', '-l', '0,1', '--no-huge', '-m', '256',
-                   '--no-pci', '--no-shconf', '--log-level=*:warning', '--',
+            cmd = [wdenv, 'dpdk-test-crypto-perf', '-l', '0,1'] + eal + [
+                   '--no-pci', '--log-level=*:warning', '--',
                    '--ptest', 'verify', '--devtype', 'crypto_wd_sec', '--test-file', vec,
                    '--buffer-sz', str(BUF), '--burst-sz', '32', '--total-ops', str(OPS)]
             if fields.get('digest'):
                 opts = opts + ['--test-name', 't']
             run = subprocess.run(cmd + opts, env=env, capture_output=True, text=True,
-                                 timeout=120)
+                                 timeout=300)
             res = failed_ops(run.stdout)
             if run.returncode == 0 and res is not None and res == (0, OPS):
                 passed += 1

@@ -84,6 +84,8 @@ sysfs_checks() {
 	eq "type name" "$(cat "$ty/name")" memcpy
 	eq "type flags" "$(cat "$ty/flags")" 0x0
 	eq "type device_api" "$(cat "$ty/device_api")" wd_dummy_v1
+	eq "type description" "$(cat "$ty/description")" \
+		"memcpy and fill by IOVA, in order (device_api wd_dummy_v1); flags 0x0"
 	eq "type available_instances" "$(cat "$ty/available_instances")" 4
 	eq "type devices/" "$(ls "$ty/devices" | wc -l)" 0
 	eq "mode of create" "$(stat -c %a "$ty/create")" 200
@@ -177,7 +179,7 @@ sysfs_checks() {
 
 # ---- permissions: udevd with our rule, then an unprivileged user ------------
 perm_checks() {
-	local gid=4242 rules=/run/udev/rules.d helper pid r
+	local gid=4242 rules=/run/udev/rules.d helper pid r u
 	# The host root is read-only: give the guest a group "wrapdrive" and
 	# the rule file pointing at the helper in the source tree.
 	cp /etc/group /run/tmp/group && echo "wrapdrive:x:$gid:" >>/run/tmp/group &&
@@ -198,6 +200,16 @@ perm_checks() {
 		setpriv --reuid=65534 --regid=$gid --clear-groups "$t" perm wd_dummy1
 	r=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$t" create wd_dummy1)
 	eq "uid 65534 outside the group: create" "$r" "create: Permission denied"
+	# A queue is bound to its creator's uid: another member cannot open it.
+	u=$(setpriv --reuid=65534 --regid=$gid --clear-groups "$t" create wd_dummy1)
+	udevadm settle -t 30
+	r=$(setpriv --reuid=65533 --regid=$gid --clear-groups "$t" open "$u" | head -n 1)
+	eq "uid 65533 in the group opens uid 65534's queue" "$r" "open: Operation not permitted"
+	eq "params/uid" "$(cat "/sys/bus/mdev/devices/$u/params/uid")" 65534
+	ok "its creator opens it; pwrite takes whole registers only" \
+		setpriv --reuid=65534 --regid=$gid --clear-groups "$t" open "$u"
+	ok "root (CAP_SYS_ADMIN) opens it" "$t" open "$u"
+	echo 1 >"/sys/bus/mdev/devices/$u/remove"
 	eq "queues left" "$(nqueues)" 0
 	pid=$(pidof systemd-udevd)
 	[ -z "$pid" ] || kill "$pid"

@@ -16,6 +16,9 @@
  *                                (waits for udev to grant the group)
  *   wd_kmod_test create DEV      create a queue, print its UUID
  *   wd_kmod_test openclose DEV   create, open, copy, close (left released)
+ *   wd_kmod_test open UUID       open an existing queue as the caller, print
+ *                                "open: <result>"; if it opened, also the
+ *                                register rules for pwrite (whole words)
  *
  * DEV is a device name such as wd_dummy0; its type is wd_dummy-memcpy.
  */
@@ -931,6 +934,32 @@ cmd_openclose(const char *dev)
 	return rc;
 }
 
+/* Open someone's queue (binding to its creator), then misuse pwrite. */
+static int
+cmd_open(const char *uuid)
+{
+	const off_t tail = tail;
+	uint32_t v = 0;
+	struct queue q;
+	ssize_t w;
+	int rc;
+
+	queue_init(&q);
+	snprintf(q.uuid, sizeof(q.uuid), "%s", uuid);
+	rc = queue_open(&q, VFIO_TYPE1v2_IOMMU);
+	printf("open: %s\n", strerror(-rc));
+	if (rc == 0) {
+		w = pwrite(q.device, &v, 2, tail);
+		check(w < 0 && errno == EINVAL, "pwrite of half a register: EINVAL");
+		w = pwrite(q.device, &v, 4, tail + 2);
+		check(w < 0 && errno == EINVAL, "pwrite of a misaligned word: EINVAL");
+		w = pwrite(q.device, &v, 4, tail);
+		check(w == 4, "pwrite of the doorbell word: 4");
+	}
+	queue_close(&q);
+	return rc == 0 && failures == 0 ? 0 : 1;
+}
+
 static int
 cmd_create(const char *dev)
 {
@@ -961,8 +990,10 @@ main(int argc, char **argv)
 		return cmd_create(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "openclose") == 0)
 		return cmd_openclose(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "open") == 0)
+		return cmd_open(argv[2]);
 	fprintf(stderr, "usage: %s copy DEV [v1] | gup DEV [v1] | hold DEV | perm DEV | "
-		"create DEV | openclose DEV\n",
+		"create DEV | openclose DEV | open UUID\n",
 		argv[0]);
 	return 2;
 }
