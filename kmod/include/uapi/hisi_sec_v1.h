@@ -10,16 +10,28 @@
  * (HISI_SEC_DEPTH u16) live in the application's memory, DMA-mapped like
  * any data buffer, at the IOVAs software programs.
  *
- * Start (QUEUE_ENB 0): write Q_DEPTH_CFG (depth - 1; the engine serves
- * HISI_SEC_DEPTH only), Q_BASE_HADDR/LADDR (command ring IOVA),
- * OUTORDER_BASE_H/L (completion ring IOVA), Q_CFG, then QUEUE_ENB = 1.
- * The engine takes the bases and depth when it sees QUEUE_ENB go to 1;
- * writes to them while enabled have no effect. A depth or base it cannot
- * use (misaligned, unmapped) makes it clear QUEUE_ENB and count one
- * IVLD_BD: software reads QUEUE_ENB back to know. Stop: QUEUE_ENB = 0;
- * the engine finishes the BD it is on and then leaves the rings alone.
- * The pointers (Q_WR_PTR, Q_RD_PTR, OUTORDER_*_PTR) start at 0 when the
- * queue is opened or reset and keep their values across a stop.
+ * Start (QUEUE_ENB 0, Q_STATUS.RUN 0): write Q_DEPTH_CFG (depth - 1; the
+ * engine serves HISI_SEC_DEPTH only), Q_BASE_HADDR/LADDR (command ring
+ * IOVA), OUTORDER_BASE_H/L (completion ring IOVA), Q_CFG, then
+ * QUEUE_ENB = 1. The engine takes the bases and depth when it sees
+ * QUEUE_ENB go to 1; writes to them while enabled have no effect. If it
+ * can use them it sets Q_STATUS.RUN: from then on it owns the rings. A
+ * depth or base it cannot use (misaligned, unmapped) makes it clear
+ * QUEUE_ENB instead (RUN stays 0) and count one IVLD_BD. Software knows
+ * the outcome by polling until RUN reads 1 (accepted) or QUEUE_ENB reads
+ * 0 (refused), with a time limit; QUEUE_ENB reading 1 alone proves
+ * nothing, software wrote it. Stop: QUEUE_ENB = 0; the engine finishes
+ * the BD it is on, leaves the rings alone and then clears RUN. Software
+ * waits for RUN 0 before it reprograms, enables again or frees the ring
+ * memory. The pointers (Q_WR_PTR, Q_RD_PTR, OUTORDER_*_PTR) start at 0
+ * when the queue is opened or reset and keep their values across a stop.
+ *
+ * Q_STATUS (at the hardware's status register offset) is written by the
+ * engine only; bit 0 RUN: the engine has latched the bases and serves the
+ * rings. It is 0 when the queue is opened or reset, and the engine clears
+ * it whenever it lets go of the rings (QUEUE_ENB 0 seen, or a queue it
+ * stops by itself). Software writes to it are meaningless: the engine
+ * keeps its own state.
  *
  * Submit: write the BD at slot Q_WR_PTR, then store (wr + 1) % depth in
  * Q_WR_PTR (the doorbell). At most depth - 1 BDs in flight. A Q_WR_PTR
@@ -28,8 +40,11 @@
  * Complete: the engine sets W0.DONE in the BD and appends its index to the
  * completion ring at OUTORDER_WR_PTR; software consumes entries from
  * OUTORDER_RD_PTR, writes the pointer back, and restores submission order.
- * A BD the engine cannot read (its slot's IOVA became unmapped) stops the
- * queue as above; it never completes.
+ * A BD the engine cannot read, or a completion entry it cannot write (the
+ * ring's IOVA became unmapped), stops the queue as a refusal does
+ * (QUEUE_ENB and RUN cleared, one IVLD_BD); that BD never completes. An
+ * unreadable BD is not consumed: Q_RD_PTR stays on it, and a queue
+ * started again resumes there.
  *
  * Data: the job covers the source from the lower of the two offsets to
  * the end of the cipher or auth range, whichever is further (the span).
@@ -77,6 +92,8 @@
 #define HISI_SEC_OUTORDER_RD_PTR	0x068
 #define HISI_SEC_FAIL_INT_MSK		0x300
 #define HISI_SEC_FLOW_INT_MSK		0x304
+#define HISI_SEC_Q_STATUS		0x600	/* engine-written, see above */
+#define HISI_SEC_Q_STATUS_RUN		0x1u	/* bases latched, rings in use */
 #define HISI_SEC_Q_RD_PTR		0x604
 #define HISI_SEC_OUTORDER_WR_PTR	0x60C
 #define HISI_SEC_SUCCESS_BD_CNT		0x800
