@@ -242,6 +242,8 @@ queue_open(struct wd_queue *q, const struct candidate *c, const struct wd_capa *
 		WD_ERR("%s: %s driver refused queue %s: %s", q->dev_name, drv->device_api,
 		       q->uuid, strerror(-rc));
 		be->close(q);
+		if (drv->fini != NULL)
+			drv->fini(q);
 		queue_free(q);
 		return rc;
 	}
@@ -317,6 +319,9 @@ wd_release_queue(struct wd_queue *q)
 	pthread_mutex_lock(&wd_lock);
 	q->impl->drv->uninit(q);
 	q->impl->be->close(q);
+	/* Only now can nothing of the device touch the driver's memory. */
+	if (q->impl->drv->fini != NULL)
+		q->impl->drv->fini(q);
 	pthread_mutex_unlock(&wd_lock);
 	queue_free(q);
 }
@@ -416,8 +421,8 @@ wd_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 	return rc;
 }
 
-static int
-dma_unmap(struct wd_queue *q, void *va, uint64_t iova, size_t size)
+int
+wd_dma_unmap_va(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 {
 	unsigned int i;
 	int rc = 0, r;
@@ -442,7 +447,7 @@ dma_unmap(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 int
 wd_dma_unmap(struct wd_queue *q, uint64_t iova, size_t size)
 {
-	return dma_unmap(q, NULL, iova, size);
+	return wd_dma_unmap_va(q, NULL, iova, size);
 }
 
 int
@@ -463,5 +468,5 @@ wd_mem_unshare(struct wd_queue *q, const void *addr, size_t size)
 {
 	if (q != NULL && (q->flags & WD_CAPA_SHARE_ALL))
 		return 0;
-	return dma_unmap(q, (void *)(uintptr_t)addr, (uint64_t)(uintptr_t)addr, size);
+	return wd_dma_unmap_va(q, (void *)(uintptr_t)addr, (uint64_t)(uintptr_t)addr, size);
 }

@@ -26,8 +26,13 @@ struct wd_drv {
 	size_t priv_size;		/**< bytes of per-queue state */
 	/** Queue mapped: check the registers, set up state. */
 	int (*init)(struct wd_queue *q);
-	/** Before unmapping: stop the queue. */
+	/** Before the backend closes the queue: stop it (the queue's DMA
+	 *  mappings still work here, e.g. to unmap what init mapped). */
 	void (*uninit)(struct wd_queue *q);
+	/** Optional, after the backend closed the queue (also when init
+	 *  failed): the device can no longer reach anything, so memory it
+	 *  used (rings in process memory) can be freed. */
+	void (*fini)(struct wd_queue *q);
 	int (*send)(struct wd_queue *q, void *req);
 	int (*recv)(struct wd_queue *q, void **resp);
 };
@@ -43,7 +48,9 @@ void *wd_queue_drv_priv(const struct wd_queue *q);
 
 /**
  * A mapped region of the queue (WD_REGION_REGS, WD_REGION_RING).
- * @return its address and, in *size, its length; NULL if absent.
+ * @return its address and, in *size, its length; NULL if absent (a
+ * region the device reports with size 0, e.g. the ring region of a
+ * device_api whose rings live in process memory).
  */
 void *wd_queue_region(const struct wd_queue *q, unsigned int index, size_t *size);
 

@@ -168,6 +168,15 @@ dev_find(const char *name)
 	return NULL;
 }
 
+/* The model's type @i (algorithm name), NULL past the last. */
+static const char *
+model_alg(const struct wd_emu_model *m, unsigned int i)
+{
+	if (m->algs == NULL)
+		return i == 0 ? m->alg : NULL;
+	return i < WD_MAX_TYPES ? m->algs[i] : NULL;
+}
+
 static uint32_t
 dev_flags(const struct wd_emu_dev *d)
 {
@@ -355,8 +364,9 @@ emu_scan(struct wd_dev_info **out, int *n)
 {
 	struct wd_dev_info info;
 	struct wd_type_info *t;
-	unsigned int i;
-	int rc;
+	const char *alg;
+	unsigned int i, k;
+	int rc, avail;
 
 	pthread_once(&devs_once, devs_init);
 	for (i = 0; i < nb_devs; i++) {
@@ -367,15 +377,19 @@ emu_scan(struct wd_dev_info **out, int *n)
 		info.numa_node = d->numa_node;
 		info.priority = d->priority;
 		info.emulated = 1;
-		info.nb_types = 1;
-		t = &info.types[0];
-		snprintf(t->type, sizeof(t->type), "%s-%s", d->model->drv_name, d->model->alg);
-		snprintf(t->name, sizeof(t->name), "%s", d->model->alg);
-		snprintf(t->device_api, sizeof(t->device_api), "%s", d->model->device_api);
-		t->flags = dev_flags(d);
 		pthread_mutex_lock(&d->life);
-		t->available = (int)(d->queues - d->nb_open);
+		avail = (int)(d->queues - d->nb_open);
 		pthread_mutex_unlock(&d->life);
+		/* One type per algorithm class, all drawing on the same instances. */
+		for (k = 0; (alg = model_alg(d->model, k)) != NULL; k++) {
+			t = &info.types[info.nb_types++];
+			snprintf(t->type, sizeof(t->type), "%s-%s", d->model->drv_name, alg);
+			snprintf(t->name, sizeof(t->name), "%s", alg);
+			snprintf(t->device_api, sizeof(t->device_api), "%s",
+				 d->model->device_api);
+			t->flags = dev_flags(d);
+			t->available = avail;
+		}
 		rc = wd_scan_append(out, n, &info);
 		if (rc != 0)
 			return rc;
@@ -408,22 +422,31 @@ emu_open(struct wd_queue *q, const struct wd_dev_info *info, const struct wd_typ
 	struct wd_emu_dev *d = dev_find(info->name);
 	const struct wd_emu_model *m;
 	struct wd_emu_queue *eq;
+	const char *alg;
+	unsigned int type;
 	int rc;
 
 	if (d == NULL)
 		return -ENODEV;
 	m = d->model;
+	for (type = 0; (alg = model_alg(m, type)) != NULL; type++)
+		if (strcmp(alg, t->name) == 0)
+			break;
+	if (alg == NULL)
+		return -ENODEV;
 	eq = calloc(1, sizeof(*eq));
 	if (eq == NULL)
 		return -ENOMEM;
 	eq->dev = d;
 	eq->depth = d->depth;
+	eq->type = type;
 	eq->regs_size = m->regs_size(d->depth);
-	eq->ring_size = m->ring_size(d->depth);
+	eq->ring_size = m->ring_size != NULL ? m->ring_size(d->depth) : 0;
 	eq->regs = alloc_region(eq->regs_size);
-	eq->ring = alloc_region(eq->ring_size);
+	if (eq->ring_size != 0)
+		eq->ring = alloc_region(eq->ring_size);
 	eq->share_all = !!(q->flags & WD_CAPA_SHARE_ALL);
-	if (eq->regs == NULL || eq->ring == NULL) {
+	if (eq->regs == NULL || (eq->ring_size != 0 && eq->ring == NULL)) {
 		queue_free(eq);
 		return -ENOMEM;
 	}
@@ -464,7 +487,8 @@ emu_open(struct wd_queue *q, const struct wd_dev_info *info, const struct wd_typ
 	wd_uuid_generate(q->uuid);
 	q->impl->be_priv = eq;
 	q->impl->regions[WD_REGION_REGS] = (struct wd_region){ eq->regs, eq->regs_size };
-	q->impl->regions[WD_REGION_RING] = (struct wd_region){ eq->ring, eq->ring_size };
+	if (eq->ring != NULL)
+		q->impl->regions[WD_REGION_RING] = (struct wd_region){ eq->ring, eq->ring_size };
 	return 0;
 }
 

@@ -7,10 +7,11 @@
 
 /*
  * The emu backend's device-model interface. A model is the device side of
- * one device_api: it owns the registers page and rings of each queue and
- * is polled by its device's engine thread, like hardware polling a
- * producer index. It reaches memory only by IOVA, through the helpers
- * below, which fail for anything not mapped (an IOMMU fault).
+ * one device_api: it owns the registers page of each queue (and its ring
+ * region, for device_apis that have one) and is polled by its device's
+ * engine thread, like hardware polling a producer index. It reaches
+ * memory only by IOVA, through the helpers below, which fail for anything
+ * not mapped (an IOMMU fault).
  */
 
 #include <stddef.h>
@@ -21,10 +22,11 @@ struct wd_emu_dev;
 struct wd_emu_queue {
 	struct wd_emu_dev *dev;
 	void *regs;		/* WD_REGION_REGS */
-	void *ring;		/* WD_REGION_RING */
+	void *ring;		/* WD_REGION_RING, NULL if the model has none */
 	size_t regs_size;
-	size_t ring_size;
+	size_t ring_size;	/* 0: no ring region */
 	unsigned int depth;
+	unsigned int type;	/* the queue's type: index in the model's algs[] */
 	int share_all;		/* untranslated IOVAs are process addresses */
 	void *model_priv;
 	struct wd_emu_queue *next;
@@ -34,12 +36,17 @@ struct wd_emu_model {
 	const char *device_api;
 	const char *dev_prefix;	/* devices are <dev_prefix><n> */
 	const char *drv_name;	/* type directory is <drv_name>-<alg> */
-	const char *alg;
+	const char *alg;	/* the device's one type, when algs is NULL */
+	/* Or several types (NULL-terminated, at most WD_MAX_TYPES): each a
+	 * queue of the same ABI; the device's instances (queues=) are shared
+	 * by all of them, as mdev types of one parent share its capacity. */
+	const char *const *algs;
 	uint32_t flags;		/* WD_CAPA_* offered (share_all= adds SVA) */
 	unsigned int queues;	/* instances per device by default */
 	unsigned int depth;	/* ring depth by default */
 	unsigned int depth_min, depth_max;
 	size_t (*regs_size)(unsigned int depth);
+	/* NULL or 0: no ring region (rings in the application's memory). */
 	size_t (*ring_size)(unsigned int depth);
 	/* Queue created: set up the registers (regions are zeroed). */
 	int (*init)(struct wd_emu_queue *eq);

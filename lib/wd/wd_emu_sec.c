@@ -4,7 +4,10 @@
 
 /*
  * Device model of "hisi_sec_v1" (see hisi_sec_v1.h): serves the command
- * ring like the SEC engine, out of order. Every BD is decoded and every
+ * ring like the SEC engine, out of order. The rings are in the
+ * application's memory: the model latches their IOVAs when QUEUE_ENB goes
+ * to 1 and reaches them, like everything else, only through the IOVA
+ * table (translated once per poll). Every BD is decoded and every
  * address resolved before anything is written; OpenSSL's libcrypto does
  * the math. Keyed contexts are cached per queue, so a stream of requests
  * with one session pays the key schedule once.
@@ -123,7 +126,12 @@ struct key_slot {
 	unsigned int used;
 };
 
+/* The queue's type (algorithm class), in the order of sec_algs[]. */
+enum { T_CIPHER, T_DIGEST, T_CHAIN };
+
 struct sec_mq {
+	int latched;			/* bases taken: Q_STATUS.RUN */
+	uint64_t cmd_iova, cq_iova;	/* latched ring bases */
 	struct key_slot ce[NCACHE];	/* cipher contexts */
 	struct key_slot me[NCACHE];	/* HMAC contexts */
 	unsigned int clock;
@@ -438,6 +446,9 @@ exec_bd(const struct wd_emu_queue *eq, struct sec_mq *mq, const struct hisi_sec_
 	*icv_bad = 0;
 	if (!alg.ok || wd_sec_bd_decode(bd, &j) != 0)
 		return HISI_SEC_FLAG_BAD_BD;
+	/* A class the queue's type does not take. */
+	if ((eq->type == T_CIPHER && j.auth) || (eq->type == T_DIGEST && j.cipher))
+		return HISI_SEC_FLAG_BAD_BD;
 	if (j.cipher && j.c_alg == HISI_SEC_C_ALG_DES && alg.des[0] == NULL)
 		return HISI_SEC_FLAG_BAD_BD;
 	/* Every address first: a fault touches nothing. */
@@ -508,16 +519,9 @@ sec_regs_size(unsigned int depth)
 	return HISI_SEC_REGS_SIZE;
 }
 
-static size_t
-sec_ring_size(unsigned int depth)
-{
-	return HISI_SEC_RING_SIZE;
-}
-
 static int
 sec_qinit(struct wd_emu_queue *eq)
 {
-	uint64_t ring = (uintptr_t)eq->ring;
 	struct sec_mq *mq;
 
 	pthread_once(&alg_once, alg_init);
@@ -530,13 +534,7 @@ sec_qinit(struct wd_emu_queue *eq)
 		return -ENOMEM;
 	}
 	eq->model_priv = mq;
-	/* What the kernel driver programs when it creates a queue. */
-	wd_emu_reg_write(eq, HISI_SEC_Q_DEPTH_CFG, HISI_SEC_DEPTH - 1);
-	wd_emu_reg_write(eq, HISI_SEC_Q_BASE_HADDR, (uint32_t)(ring >> 32));
-	wd_emu_reg_write(eq, HISI_SEC_Q_BASE_LADDR, (uint32_t)ring);
-	ring += HISI_SEC_RING_CQ_OFF;
-	wd_emu_reg_write(eq, HISI_SEC_OUTORDER_BASE_H, (uint32_t)(ring >> 32));
-	wd_emu_reg_write(eq, HISI_SEC_OUTORDER_BASE_L, (uint32_t)ring);
+	/* Registers start at 0 (disabled, no rings): software programs them. */
 	return 0;
 }
 
@@ -565,21 +563,68 @@ count(struct wd_emu_queue *eq, unsigned int reg, uint32_t n)
 	wd_emu_reg_write(eq, reg, wd_emu_reg_read(eq, reg) + n);
 }
 
+static uint64_t
+reg64(const struct wd_emu_queue *eq, unsigned int hi, unsigned int lo)
+{
+	return (uint64_t)wd_emu_reg_read(eq, hi) << 32 | wd_emu_reg_read(eq, lo);
+}
+
+/* Let go of the rings. @refuse: the engine stops the queue by itself (a
+ * base it cannot use, a ring it can no longer reach): QUEUE_ENB cleared
+ * and one IVLD_BD counted, as the hardware does. */
+static void
+sec_unlatch(struct wd_emu_queue *eq, struct sec_mq *mq, int refuse)
+{
+	mq->latched = 0;
+	if (refuse) {
+		wd_emu_reg_write(eq, HISI_SEC_QUEUE_ENB, 0);
+		count(eq, HISI_SEC_IVLD_BD_CNT, 1);
+	}
+	wd_emu_reg_write(eq, HISI_SEC_Q_STATUS, 0);
+}
+
+/* QUEUE_ENB went to 1: take the depth and the bases if they are usable. */
+static int
+sec_latch(struct wd_emu_queue *eq, struct sec_mq *mq)
+{
+	uint64_t cmd = reg64(eq, HISI_SEC_Q_BASE_HADDR, HISI_SEC_Q_BASE_LADDR);
+	uint64_t cq = reg64(eq, HISI_SEC_OUTORDER_BASE_H, HISI_SEC_OUTORDER_BASE_L);
+
+	if ((wd_emu_reg_read(eq, HISI_SEC_Q_DEPTH_CFG) & 0xfff) + 1 != HISI_SEC_DEPTH ||
+	    cmd % HISI_SEC_CMD_RING_ALIGN != 0 || cq % HISI_SEC_CQ_RING_ALIGN != 0 ||
+	    wd_emu_dma_ptr(eq, cmd, HISI_SEC_CMD_RING_SIZE) == NULL ||
+	    wd_emu_dma_ptr(eq, cq, HISI_SEC_CQ_RING_SIZE) == NULL) {
+		sec_unlatch(eq, mq, 1);
+		return -EINVAL;
+	}
+	mq->cmd_iova = cmd;
+	mq->cq_iova = cq;
+	mq->latched = 1;
+	wd_emu_reg_write(eq, HISI_SEC_Q_STATUS, HISI_SEC_Q_STATUS_RUN);
+	return 0;
+}
+
 static unsigned int
 sec_poll(struct wd_emu_queue *eq, unsigned int budget)
 {
-	struct hisi_sec_bd *ring = eq->ring;
-	uint16_t *cq = (uint16_t *)((char *)eq->ring + HISI_SEC_RING_CQ_OFF);
 	struct sec_mq *mq = eq->model_priv;
+	struct hisi_sec_bd *ring;
+	uint16_t *cq;
 	uint32_t rd, wr, cq_wr, cq_rd, ok = 0, fail = 0, bad = 0;
 	uint16_t idx[BATCH];
 	unsigned int n = 0, k;
 	int reorder, icv_bad;
 
-	if (wd_emu_reg_read(eq, HISI_SEC_QUEUE_ENB) != 1)
+	if (wd_emu_reg_read(eq, HISI_SEC_QUEUE_ENB) != 1) {
+		if (mq->latched)
+			sec_unlatch(eq, mq, 0);
+		return 0;
+	}
+	if (!mq->latched && sec_latch(eq, mq) != 0)
 		return 0;
 	wr = wd_emu_reg_read(eq, HISI_SEC_Q_WR_PTR);
-	rd = wd_emu_reg_read(eq, HISI_SEC_Q_RD_PTR);
+	/* the engine's own pointer, but in the shared page: never past the ring */
+	rd = wd_emu_reg_read(eq, HISI_SEC_Q_RD_PTR) % HISI_SEC_DEPTH;
 	if (wr == rd)
 		return 0;
 	if (wr >= HISI_SEC_DEPTH) {
@@ -588,7 +633,16 @@ sec_poll(struct wd_emu_queue *eq, unsigned int budget)
 		wd_emu_reg_write(eq, HISI_SEC_Q_WR_PTR, rd);
 		return 0;
 	}
-	cq_wr = wd_emu_reg_read(eq, HISI_SEC_OUTORDER_WR_PTR);
+	/* The rings are application memory: reach them through the IOVA
+	 * table, once per poll (the table cannot change while we poll). A
+	 * ring that became unreachable stops the queue; nothing is served. */
+	ring = wd_emu_dma_ptr(eq, mq->cmd_iova, HISI_SEC_CMD_RING_SIZE);
+	cq = wd_emu_dma_ptr(eq, mq->cq_iova, HISI_SEC_CQ_RING_SIZE);
+	if (ring == NULL || cq == NULL) {
+		sec_unlatch(eq, mq, 1);
+		return 0;
+	}
+	cq_wr = wd_emu_reg_read(eq, HISI_SEC_OUTORDER_WR_PTR) % HISI_SEC_DEPTH;
 	cq_rd = wd_emu_reg_read(eq, HISI_SEC_OUTORDER_RD_PTR) % HISI_SEC_DEPTH;
 	if (budget > BATCH)
 		budget = BATCH;
@@ -633,18 +687,26 @@ sec_poll(struct wd_emu_queue *eq, unsigned int budget)
 	return n;
 }
 
+/* The types, as the kernel engine registers them (HISI_SEC_ALG is chain). */
+static const char *const sec_algs[] = {
+	[T_CIPHER] = HISI_SEC_ALG_CIPHER,
+	[T_DIGEST] = HISI_SEC_ALG_DIGEST,
+	[T_CHAIN] = HISI_SEC_ALG_CHAIN,
+	NULL
+};
+
 const struct wd_emu_model wd_emu_sec_model = {
 	.device_api = HISI_SEC_API,
 	.dev_prefix = "hisi_sec",
 	.drv_name = "hisi_sec",
-	.alg = HISI_SEC_ALG,
+	.algs = sec_algs,
 	.flags = 0,
 	.queues = 16,
 	.depth = HISI_SEC_DEPTH,
 	.depth_min = HISI_SEC_DEPTH,
 	.depth_max = HISI_SEC_DEPTH,
 	.regs_size = sec_regs_size,
-	.ring_size = sec_ring_size,
+	.ring_size = NULL,	/* rings in the application's memory */
 	.init = sec_qinit,
 	.fini = sec_qfini,
 	.poll = sec_poll,

@@ -80,6 +80,10 @@ int wd_mdev_remove(const char *uuid);
  * never opened: up to @max UUIDs; returns how many. */
 int wd_mdev_adoptable(const char *dev, const char *type, char (*uuids)[WD_UUID_LEN], int max);
 
+/* wd_dma_unmap() that also names the address mapped (a framework's VFIO
+ * container, e.g. DPDK's, finds a mapping by address and IOVA). */
+int wd_dma_unmap_va(struct wd_queue *q, void *va, uint64_t iova, size_t size);
+
 /* Append one device to a scan result. */
 int wd_scan_append(struct wd_dev_info **devs, int *n, const struct wd_dev_info *d);
 

@@ -108,7 +108,17 @@ wd_sec_bd_status(const struct hisi_sec_bd *bd)
 /* --- the ring --------------------------------------------------------------- */
 
 /**
- * The queue's rings as the driver sees them. Counters run free; slots are
+ * Bytes of process memory holding a queue's two rings: the command ring
+ * (HISI_SEC_DEPTH BDs) at its start, the completion ring right after it.
+ * The driver allocates it (page-aligned) when the queue is requested,
+ * maps it for the queue's device at IOVA == address, programs the bases
+ * and frees it when the queue is released and closed.
+ */
+#define WD_SEC_RING_MEM_SIZE	(HISI_SEC_CMD_RING_SIZE + HISI_SEC_CQ_RING_SIZE)
+
+/**
+ * The queue's rings as the driver sees them (bd and cq point into the
+ * WD_SEC_RING_MEM_SIZE bytes above). Counters run free; slots are
  * counters modulo HISI_SEC_DEPTH. Submission order is restored: a BD is
  * returned only when every BD submitted before it has been.
  */

@@ -246,7 +246,11 @@ map_regions(struct wd_queue *q, int dev_fd)
 			unmap_regions(q);
 			return -errno;
 		}
-		if (r.size == 0 || !(r.flags & VFIO_REGION_INFO_FLAG_MMAP)) {
+		/* Size 0: the device_api has no such region (e.g. hisi_sec_v1's
+		 * rings live in process memory); wd_queue_region() gives NULL. */
+		if (r.size == 0)
+			continue;
+		if (!(r.flags & VFIO_REGION_INFO_FLAG_MMAP)) {
 			WD_ERR("queue %s: region %u cannot be mapped", q->uuid, i);
 			unmap_regions(q);
 			return -ENXIO;

@@ -3,16 +3,82 @@
  */
 
 /* hisi_sec_v1: BD fields, the device's BD checks, completion order and
- * status decoding, and the emulated engine against published vectors. */
+ * status decoding, the emulated engine against published vectors, the
+ * queue's types, and the rings in process memory (start confirmed by the
+ * engine, refused rings, rings unmapped while the queue runs). */
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "wd.h"
+#include "wd_drv.h"
 #include "wd_sec.h"
 #include "wd_sec_bd.h"
 #include "wd_test.h"
+
+/*
+ * Fault injection (the test links with -Wl,--wrap for both): with
+ * lose_ring_map set, the driver's mapping of its rings "succeeds" without
+ * reaching the device, as a mapping made into a VFIO container the device
+ * is not in would. Everything else goes to libwd.
+ */
+int __real_wd_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size);
+int __wrap_wd_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size);
+int __real_wd_dma_unmap_va(struct wd_queue *q, void *va, uint64_t iova, size_t size);
+int __wrap_wd_dma_unmap_va(struct wd_queue *q, void *va, uint64_t iova, size_t size);
+
+static int lose_ring_map;
+static uint64_t lost_iova;
+
+int
+__wrap_wd_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size)
+{
+	if (lose_ring_map && size == WD_SEC_RING_MEM_SIZE) {
+		lost_iova = iova;
+		return 0;
+	}
+	return __real_wd_dma_map(q, va, iova, size);
+}
+
+int
+__wrap_wd_dma_unmap_va(struct wd_queue *q, void *va, uint64_t iova, size_t size)
+{
+	if (lost_iova != 0 && iova == lost_iova && size == WD_SEC_RING_MEM_SIZE) {
+		lost_iova = 0;
+		return 0;
+	}
+	return __real_wd_dma_unmap_va(q, va, iova, size);
+}
+
+/* libwd's log lines, kept for checks. */
+static char log_text[8192];
+
+static void
+log_keep(int level, const char *msg)
+{
+	size_t n = strlen(log_text);
+
+	snprintf(log_text + n, sizeof(log_text) - n, "%s\n", msg);
+}
+
+/* Wait up to 2 s for (register & mask) == want. */
+static int
+reg_wait(const struct wd_sec_ring *r, unsigned int off, uint32_t mask, uint32_t want)
+{
+	struct timespec ts = { 0, 20000 };
+	int i;
+
+	for (i = 0; i < 100000; i++) {
+		if ((wd_sec_reg_read(r, off) & mask) == want)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -ETIMEDOUT;
+}
 
 static void
 test_fields(void)
@@ -318,6 +384,400 @@ test_engine(void)
 	free(b);
 }
 
+/* --- types ------------------------------------------------------------------ */
+
+static const struct wd_dev_info *
+find_dev(const struct wd_dev_info *devs, int n, const char *name)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(devs[i].name, name) == 0)
+			return &devs[i];
+	return NULL;
+}
+
+/* The free instances of each of hisi_sec0's types (-1 if missing). */
+static void
+sec_available(int avail[3])
+{
+	static const char *const names[] = { "cipher", "digest", "chain" };
+	const struct wd_dev_info *d;
+	struct wd_dev_info *devs;
+	unsigned int t;
+	int n, k;
+
+	n = wd_scan(&devs);
+	d = n > 0 ? find_dev(devs, n, "hisi_sec0") : NULL;
+	for (k = 0; k < 3; k++) {
+		avail[k] = -1;
+		for (t = 0; d != NULL && t < d->nb_types; t++)
+			if (strcmp(d->types[t].name, names[k]) == 0)
+				avail[k] = d->types[t].available;
+	}
+	if (n >= 0)
+		wd_free_scan(devs);
+}
+
+static void
+test_types(void)
+{
+	static const char *const types[] = { "hisi_sec-cipher", "hisi_sec-digest",
+					     "hisi_sec-chain" };
+	struct wd_capa capa = { .numa_node = WD_NUMA_ANY };
+	const struct wd_dev_info *d;
+	struct wd_dev_info *devs;
+	struct wd_queue q[3];
+	int n, a[3], k;
+
+	CHECK(strcmp(HISI_SEC_ALG, "chain") == 0, "the PMD asks for chain");
+	n = wd_scan(&devs);
+	CHECK(n == 1, "%d devices", n);
+	d = n > 0 ? find_dev(devs, n, "hisi_sec0") : NULL;
+	CHECK(d != NULL && d->nb_types == 3, "hisi_sec0 has 3 types");
+	for (k = 0; d != NULL && k < 3 && k < (int)d->nb_types; k++)
+		CHECK(strcmp(d->types[k].type, types[k]) == 0 &&
+		      strcmp(d->types[k].device_api, HISI_SEC_API) == 0 &&
+		      d->types[k].available == 16, "type %d: %s %s %d", k, d->types[k].type,
+		      d->types[k].device_api, d->types[k].available);
+	if (n >= 0)
+		wd_free_scan(devs);
+	/* One instance count for all three types, as the kernel's types share it. */
+	capa.alg = HISI_SEC_ALG_CIPHER;
+	CHECK_RC(wd_request_queue(&q[0], &capa), 0);
+	CHECK(strcmp(q[0].alg, "cipher") == 0 && strcmp(q[0].type_name, types[0]) == 0,
+	      "cipher queue: %s %s", q[0].alg, q[0].type_name);
+	sec_available(a);
+	CHECK(a[0] == 15 && a[1] == 15 && a[2] == 15, "after one: %d %d %d", a[0], a[1], a[2]);
+	capa.alg = HISI_SEC_ALG_DIGEST;
+	CHECK_RC(wd_request_queue(&q[1], &capa), 0);
+	capa.alg = HISI_SEC_ALG_CHAIN;
+	CHECK_RC(wd_request_queue(&q[2], &capa), 0);
+	sec_available(a);
+	CHECK(a[0] == 13 && a[1] == 13 && a[2] == 13, "after three: %d %d %d", a[0], a[1], a[2]);
+	capa.alg = "sha1";
+	CHECK_RC(wd_request_queue(&q[0], &capa), -ENODEV);
+	for (k = 0; k < 3; k++)
+		wd_release_queue(&q[k]);
+	sec_available(a);
+	CHECK(a[0] == 16 && a[1] == 16 && a[2] == 16, "all back: %d %d %d", a[0], a[1], a[2]);
+}
+
+/* AES-128-CBC encrypt of 16 bytes (cipher only). */
+static struct hisi_sec_bd
+bd_cipher(struct buf *b)
+{
+	struct hisi_sec_bd bd = { 0 };
+
+	bd.w0 = HISI_SEC_C_MODE_CBC << HISI_SEC_W0_C_MODE_S |
+		HISI_SEC_CIPHER_ENCRYPT << HISI_SEC_W0_CIPHER_S;
+	bd.w1 = HISI_SEC_C_ALG_AES << HISI_SEC_W1_C_ALG_S;
+	bd.w2 = 1u << HISI_SEC_W2_GRAN_NUM_S;
+	wd_sec_bd_set_cipher_len(&bd, 16);
+	set_addrs(&bd, b);
+	return bd;
+}
+
+/* HMAC-SHA1 of 80 bytes (auth only). */
+static struct hisi_sec_bd
+bd_digest(struct buf *b)
+{
+	struct hisi_sec_bd bd = { 0 };
+
+	bd.w0 = HISI_SEC_AUTH_MAC << HISI_SEC_W0_AUTH_S;
+	bd.w1 = HISI_SEC_A_ALG_HMAC_SHA1 << HISI_SEC_W1_A_ALG_S;
+	bd.w3 = 5u << HISI_SEC_W3_MAC_LEN_S | 5u << HISI_SEC_W3_A_KEY_LEN_S;
+	wd_sec_bd_set_auth_len(&bd, 80);
+	set_addrs(&bd, b);
+	return bd;
+}
+
+/* Each type takes its class of BDs and refuses the others, touching nothing. */
+static void
+test_type_classes(void)
+{
+	static const uint8_t pt[16] = "0123456789abcdef";
+	struct wd_capa capa = { .numa_node = WD_NUMA_ANY };
+	struct buf *b = aligned_alloc(64, sizeof(*b));
+	struct wd_queue cq, dq, hq;
+	struct wd_sec_msg m;
+	uint8_t ct[16], mac[20], chain_ct[80], chain_mac[20];
+
+	memset(b, 0, sizeof(*b));
+	memset(b->key, 0x2b, 16);
+	memset(b->akey, 0x0b, 20);
+	capa.alg = HISI_SEC_ALG_CIPHER;
+	CHECK_RC(wd_request_queue(&cq, &capa), 0);
+	capa.alg = HISI_SEC_ALG_DIGEST;
+	CHECK_RC(wd_request_queue(&dq, &capa), 0);
+	capa.alg = HISI_SEC_ALG_CHAIN;
+	CHECK_RC(wd_request_queue(&hq, &capa), 0);
+	CHECK_RC(wd_mem_share(NULL, b, sizeof(*b), 0), 0);
+
+	/* cipher queue: a cipher BD works, a digest-only BD is refused */
+	memcpy(b->data, pt, 16);
+	m = (struct wd_sec_msg){ .bd = bd_cipher(b) };
+	CHECK_RC(run(&cq, &m), WD_SEC_ST_OK);
+	CHECK(memcmp(b->data, pt, 16) != 0, "cipher queue encrypted");
+	memcpy(ct, b->data, 16);
+	memset(b->mac, 0xee, sizeof(b->mac));
+	m = (struct wd_sec_msg){ .bd = bd_digest(b) };
+	CHECK_RC(run(&cq, &m), WD_SEC_ST_BAD_BD);
+	CHECK(b->mac[0] == 0xee && b->mac[19] == 0xee, "MAC written by a refused BD");
+	CHECK((m.bd.w1 & HISI_SEC_W1_BD_INVALID) &&
+	      ((m.bd.w0 & HISI_SEC_W0_FLAG_M) >> HISI_SEC_W0_FLAG_S) == HISI_SEC_FLAG_BAD_BD,
+	      "BD_INVALID with FLAG BAD_BD");
+
+	/* digest queue: the reverse */
+	m = (struct wd_sec_msg){ .bd = bd_digest(b) };
+	CHECK_RC(run(&dq, &m), WD_SEC_ST_OK);
+	CHECK(b->mac[0] != 0xee || b->mac[19] != 0xee, "digest queue wrote the MAC");
+	memcpy(b->data, pt, 16);
+	m = (struct wd_sec_msg){ .bd = bd_cipher(b) };
+	CHECK_RC(run(&dq, &m), WD_SEC_ST_BAD_BD);
+	CHECK(memcmp(b->data, pt, 16) == 0, "data written by a refused BD");
+
+	/* chain: cipher then HMAC over the output in one BD, on the chain queue
+	 * only; same bytes as the two steps on the single-class queues */
+	memset(b->data, 0x5a, 80);
+	m = (struct wd_sec_msg){ .bd = bd_cbc_hmac() };
+	set_addrs(&m.bd, b);
+	CHECK_RC(run(&cq, &m), WD_SEC_ST_BAD_BD);
+	m = (struct wd_sec_msg){ .bd = bd_cbc_hmac() };	/* FLAG overlays C_LEN bits */
+	set_addrs(&m.bd, b);
+	CHECK_RC(run(&dq, &m), WD_SEC_ST_BAD_BD);
+	CHECK(b->data[16] == 0x5a && b->data[79] == 0x5a, "chain refused, data untouched");
+	m = (struct wd_sec_msg){ .bd = bd_cbc_hmac() };
+	set_addrs(&m.bd, b);
+	CHECK_RC(run(&hq, &m), WD_SEC_ST_OK);
+	memcpy(chain_ct, b->data, 80);
+	memcpy(chain_mac, b->mac, 20);
+	memset(b->data, 0x5a, 80);
+	m = (struct wd_sec_msg){ .bd = bd_cbc_hmac() };
+	m.bd.w0 &= ~HISI_SEC_W0_AUTH_M;
+	m.bd.w1 &= ~HISI_SEC_W1_A_ALG_M;
+	m.bd.w3 &= ~(HISI_SEC_W3_MAC_LEN_M | HISI_SEC_W3_A_KEY_LEN_M);
+	wd_sec_bd_set_auth_len(&m.bd, 0);
+	set_addrs(&m.bd, b);
+	CHECK_RC(run(&cq, &m), WD_SEC_ST_OK);
+	m = (struct wd_sec_msg){ .bd = bd_digest(b) };
+	CHECK_RC(run(&dq, &m), WD_SEC_ST_OK);
+	memcpy(mac, b->mac, 20);
+	CHECK(memcmp(chain_ct, b->data, 80) == 0 && memcmp(chain_mac, mac, 20) == 0 &&
+	      chain_ct[16] != 0x5a, "chain = cipher then digest");
+	/* and a chain queue takes the single-class BDs too */
+	m = (struct wd_sec_msg){ .bd = bd_digest(b) };
+	CHECK_RC(run(&hq, &m), WD_SEC_ST_OK);
+	CHECK(memcmp(b->mac, mac, 20) == 0, "same MAC on the chain queue");
+	memcpy(b->data, pt, 16);
+	m = (struct wd_sec_msg){ .bd = bd_cipher(b) };
+	CHECK_RC(run(&hq, &m), WD_SEC_ST_OK);
+	CHECK(memcmp(b->data, ct, 16) == 0, "same ciphertext on the chain queue");
+
+	CHECK_RC(wd_mem_unshare(NULL, b, sizeof(*b)), 0);
+	wd_release_queue(&cq);
+	wd_release_queue(&dq);
+	wd_release_queue(&hq);
+	free(b);
+}
+
+/* --- rings in process memory -------------------------------------------------- */
+
+static size_t
+ring_mem_len(void)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (WD_SEC_RING_MEM_SIZE + pg - 1) & ~(pg - 1);
+}
+
+/* The driver's start: rings in process memory, confirmed by the engine. */
+static void
+test_ring_start(void)
+{
+	struct wd_capa capa = { .alg = HISI_SEC_ALG, .numa_node = WD_NUMA_ANY };
+	struct wd_queue q;
+	struct wd_sec_ring *r;
+	uint64_t cmd, cq;
+	size_t size;
+	void *ring;
+
+	CHECK_RC(wd_request_queue(&q, &capa), 0);
+	r = wd_sec_ring(&q);
+	CHECK(wd_queue_region(&q, WD_REGION_REGS, &size) != NULL && size >= HISI_SEC_REGS_SIZE,
+	      "register page");
+	CHECK(wd_queue_region(&q, WD_REGION_RING, &size) == NULL, "no ring region");
+	cmd = (uint64_t)wd_sec_reg_read(r, HISI_SEC_Q_BASE_HADDR) << 32 |
+		wd_sec_reg_read(r, HISI_SEC_Q_BASE_LADDR);
+	cq = (uint64_t)wd_sec_reg_read(r, HISI_SEC_OUTORDER_BASE_H) << 32 |
+		wd_sec_reg_read(r, HISI_SEC_OUTORDER_BASE_L);
+	CHECK(cmd == (uintptr_t)r->bd && cq == (uintptr_t)r->cq &&
+	      (char *)r->cq == (char *)r->bd + HISI_SEC_CMD_RING_SIZE &&
+	      (uintptr_t)r->bd % (size_t)sysconf(_SC_PAGESIZE) == 0,
+	      "bases programmed: BDs at IOVA == %p, completions at %p", (void *)r->bd,
+	      (void *)r->cq);
+	CHECK(wd_sec_reg_read(r, HISI_SEC_Q_DEPTH_CFG) == HISI_SEC_DEPTH - 1 &&
+	      wd_sec_reg_read(r, HISI_SEC_Q_CFG) == HISI_SEC_Q_CFG_REORDER &&
+	      wd_sec_reg_read(r, HISI_SEC_QUEUE_ENB) == 1 &&
+	      wd_sec_reg_read(r, HISI_SEC_Q_STATUS) == HISI_SEC_Q_STATUS_RUN &&
+	      wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT) == 0, "running");
+	ring = r->bd;
+	wd_release_queue(&q);
+	/* Released: the rings' memory is gone (msync fails on unmapped pages). */
+	CHECK(msync(ring, ring_mem_len(), MS_ASYNC) == -1 && errno == ENOMEM,
+	      "ring memory freed at release");
+}
+
+/* The engine's side of the start: what it refuses, what it ignores. */
+static void
+test_ring_refused(void)
+{
+	struct wd_capa capa = { .alg = HISI_SEC_ALG, .numa_node = WD_NUMA_ANY };
+	static struct hisi_sec_bd never_shared[HISI_SEC_DEPTH] __attribute__((aligned(4096)));
+	struct buf *b = aligned_alloc(64, sizeof(*b));
+	uint64_t cmd = 0, other = (uintptr_t)never_shared;
+	struct wd_sec_ring *r;
+	struct wd_sec_msg m;
+	struct wd_queue q;
+	uint32_t ivld;
+	int a[3], rc;
+
+	memset(b, 0, sizeof(*b));
+	CHECK_RC(wd_request_queue(&q, &capa), 0);
+	CHECK_RC(wd_mem_share(&q, b, sizeof(*b), 0), 0);
+	r = wd_sec_ring(&q);
+	cmd = (uintptr_t)r->bd;
+	ivld = wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT);
+
+	/* Bases written while enabled have no effect. */
+	wd_sec_reg_write(r, HISI_SEC_Q_BASE_LADDR, (uint32_t)other);
+	wd_sec_reg_write(r, HISI_SEC_Q_BASE_HADDR, (uint32_t)(other >> 32));
+	m = (struct wd_sec_msg){ .bd = bd_digest(b) };
+	CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
+
+	/* Stop: the engine lets go (RUN 0). A command ring never shared is
+	 * refused: QUEUE_ENB cleared, one IVLD_BD, RUN stays 0. */
+	wd_sec_reg_write(r, HISI_SEC_QUEUE_ENB, 0);
+	CHECK_RC(reg_wait(r, HISI_SEC_Q_STATUS, HISI_SEC_Q_STATUS_RUN, 0), 0);
+	wd_sec_reg_write(r, HISI_SEC_QUEUE_ENB, 1);
+	CHECK_RC(reg_wait(r, HISI_SEC_QUEUE_ENB, ~0u, 0), 0);
+	CHECK(wd_sec_reg_read(r, HISI_SEC_Q_STATUS) == 0 &&
+	      wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT) == ivld + 1,
+	      "unshared ring refused: status %u, IVLD_BD %u",
+	      wd_sec_reg_read(r, HISI_SEC_Q_STATUS), wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT));
+	/* Misaligned (inside shared memory), and a depth the engine lacks. */
+	other = cmd + 32;
+	wd_sec_reg_write(r, HISI_SEC_Q_BASE_LADDR, (uint32_t)other);
+	wd_sec_reg_write(r, HISI_SEC_Q_BASE_HADDR, (uint32_t)(other >> 32));
+	wd_sec_reg_write(r, HISI_SEC_QUEUE_ENB, 1);
+	CHECK_RC(reg_wait(r, HISI_SEC_QUEUE_ENB, ~0u, 0), 0);
+	wd_sec_reg_write(r, HISI_SEC_Q_BASE_LADDR, (uint32_t)cmd);
+	wd_sec_reg_write(r, HISI_SEC_Q_BASE_HADDR, (uint32_t)(cmd >> 32));
+	wd_sec_reg_write(r, HISI_SEC_Q_DEPTH_CFG, 255);
+	wd_sec_reg_write(r, HISI_SEC_QUEUE_ENB, 1);
+	CHECK_RC(reg_wait(r, HISI_SEC_QUEUE_ENB, ~0u, 0), 0);
+	CHECK(wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT) == ivld + 3 &&
+	      wd_sec_reg_read(r, HISI_SEC_Q_STATUS) == 0, "misaligned, depth 256 refused");
+	/* Programmed right again: accepted, and BDs flow. */
+	wd_sec_reg_write(r, HISI_SEC_Q_DEPTH_CFG, HISI_SEC_DEPTH - 1);
+	wd_sec_reg_write(r, HISI_SEC_QUEUE_ENB, 1);
+	CHECK_RC(reg_wait(r, HISI_SEC_Q_STATUS, HISI_SEC_Q_STATUS_RUN, HISI_SEC_Q_STATUS_RUN),
+		 0);
+	CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
+	CHECK_RC(wd_mem_unshare(&q, b, sizeof(*b)), 0);
+	wd_release_queue(&q);
+
+	/* The driver: rings whose mapping never reached the device. The engine
+	 * refuses them and the request fails, saying so. */
+	log_text[0] = '\0';
+	wd_set_log_fn(log_keep);
+	lose_ring_map = 1;
+	rc = wd_request_queue(&q, &capa);
+	lose_ring_map = 0;
+	wd_set_log_fn(NULL);
+	CHECK(rc == -EFAULT, "request with unreachable rings: %d", rc);
+	CHECK(strstr(log_text, "the engine refused the rings") != NULL &&
+	      strstr(log_text, "IVLD_BD 1)") != NULL &&
+	      strstr(log_text, "the device cannot reach them") != NULL, "log: %s", log_text);
+	CHECK(lost_iova == 0, "the driver took back what it mapped");
+	sec_available(a);
+	CHECK(a[2] == 16, "instance back: %d", a[2]);
+	/* and the next request, with a real mapping, works */
+	CHECK_RC(wd_request_queue(&q, &capa), 0);
+	wd_release_queue(&q);
+	free(b);
+}
+
+/* The ring's mapping removed while the queue runs: the engine stops the
+ * queue without touching the memory; mapped and started again, the queue
+ * resumes with the BD it could not read. */
+static void
+test_ring_unmapped(void)
+{
+	struct wd_capa capa = { .alg = HISI_SEC_ALG, .numa_node = WD_NUMA_ANY };
+	struct buf *b = aligned_alloc(64, sizeof(*b));
+	struct hisi_sec_bd *bd;
+	struct wd_sec_ring *r;
+	struct wd_sec_msg m;
+	struct wd_queue q;
+	uint32_t ivld, rd;
+	void *resp;
+
+	memset(b, 0, sizeof(*b));
+	memset(b->akey, 0x0b, 20);
+	CHECK_RC(wd_request_queue(&q, &capa), 0);
+	CHECK_RC(wd_mem_share(&q, b, sizeof(*b), 0), 0);
+	r = wd_sec_ring(&q);
+	m = (struct wd_sec_msg){ .bd = bd_digest(b) };
+	CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
+	ivld = wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT);
+	rd = wd_sec_reg_read(r, HISI_SEC_Q_RD_PTR);
+
+	CHECK_RC(wd_dma_unmap(&q, (uintptr_t)r->bd, WD_SEC_RING_MEM_SIZE), 0);
+	/* A BD written, the memory made inaccessible, then the doorbell: an
+	 * engine that touched the ring behind the IOMMU's back would crash. */
+	m = (struct wd_sec_msg){ .bd = bd_digest(b) };
+	bd = wd_sec_ring_next(r);
+	*bd = m.bd;
+	wd_sec_ring_commit(r, &m);
+	CHECK_RC(mprotect(r->bd, ring_mem_len(), PROT_NONE), 0);
+	wd_sec_ring_doorbell(r);
+	CHECK_RC(reg_wait(r, HISI_SEC_QUEUE_ENB, ~0u, 0), 0);
+	CHECK(wd_sec_reg_read(r, HISI_SEC_Q_STATUS) == 0 &&
+	      wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT) == ivld + 1 &&
+	      wd_sec_reg_read(r, HISI_SEC_Q_RD_PTR) == rd &&
+	      wd_sec_reg_read(r, HISI_SEC_Q_WR_PTR) == (rd + 1) % HISI_SEC_DEPTH,
+	      "stopped: status %u, IVLD_BD %u, rd %u", wd_sec_reg_read(r, HISI_SEC_Q_STATUS),
+	      wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT), wd_sec_reg_read(r, HISI_SEC_Q_RD_PTR));
+	CHECK_RC(mprotect(r->bd, ring_mem_len(), PROT_READ | PROT_WRITE), 0);
+	CHECK(!(bd->w0 & HISI_SEC_W0_DONE), "the unread BD did not complete");
+	CHECK_RC(wd_recv(&q, &resp), -EAGAIN);
+
+	/* Mapped again and enabled again: the BD is served. */
+	CHECK_RC(wd_dma_map(&q, r->bd, (uintptr_t)r->bd, WD_SEC_RING_MEM_SIZE), 0);
+	wd_sec_reg_write(r, HISI_SEC_QUEUE_ENB, 1);
+	CHECK_RC(reg_wait(r, HISI_SEC_Q_STATUS, HISI_SEC_Q_STATUS_RUN, HISI_SEC_Q_STATUS_RUN),
+		 0);
+	CHECK_RC(wd_recv_sync(&q, &resp, 10000), 0);
+	CHECK(resp == &m && m.status == WD_SEC_ST_OK, "resumed with the pending BD");
+
+	/* The completion ring unmapped alone stops the queue as well. */
+	CHECK_RC(wd_dma_unmap(&q, (uintptr_t)r->bd, WD_SEC_RING_MEM_SIZE), 0);
+	CHECK_RC(wd_dma_map(&q, r->bd, (uintptr_t)r->bd, HISI_SEC_CMD_RING_SIZE), 0);
+	CHECK_RC(wd_send(&q, &m), 0);
+	CHECK_RC(reg_wait(r, HISI_SEC_QUEUE_ENB, ~0u, 0), 0);
+	CHECK(wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT) == ivld + 2 &&
+	      wd_sec_reg_read(r, HISI_SEC_Q_STATUS) == 0, "no completion ring: stop");
+	CHECK_RC(wd_dma_unmap(&q, (uintptr_t)r->bd, HISI_SEC_CMD_RING_SIZE), 0);
+	CHECK_RC(wd_dma_map(&q, r->bd, (uintptr_t)r->bd, WD_SEC_RING_MEM_SIZE), 0);
+	wd_sec_reg_write(r, HISI_SEC_QUEUE_ENB, 1);
+	CHECK_RC(wd_recv_sync(&q, &resp, 10000), 0);
+	CHECK(resp == &m && m.status == WD_SEC_ST_OK, "resumed again");
+	CHECK_RC(wd_mem_unshare(&q, b, sizeof(*b)), 0);
+	wd_release_queue(&q);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -327,5 +787,10 @@ main(void)
 	test_decode();
 	test_order_and_status();
 	test_engine();
+	test_types();
+	test_type_classes();
+	test_ring_start();
+	test_ring_refused();
+	test_ring_unmapped();
 	return wd_test_done("test_sec");
 }

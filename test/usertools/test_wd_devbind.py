@@ -150,13 +150,14 @@ class Base(unittest.TestCase):
 
     def standard_tree(self):
         """wd_dummy0 (software, 2 queues), wd_dummy1 (software), hisi_sec0
-        under platform device HISI0200:00 (two types, flags)."""
+        under platform device HISI0200:00 (the SEC's three types, flags)."""
         fs = self.fs
         fs.add_dev('wd_dummy0')
         fs.add_dev('wd_dummy1', prio='20\n', numa='0\n')
         par = fs.add_parent('HISI0200:00', 'hisi_sec')
         fs.add_dev('hisi_sec0', drv='hisi_sec', parent=par, prio='90\n', numa='0\n',
                    max_queues=None, types={
+                       'hisi_sec-chain': ('chain\n', '0\n', '15\n', 'hisi_sec_v1\n'),
                        'hisi_sec-cipher': ('cipher\n', '0x3\n', '15\n', 'hisi_sec_v1\n'),
                        'hisi_sec-digest': ('digest\n', '1\n', '15\n', 'hisi_sec_v1\n')})
         fs.add_driver('platform', 'vfio-platform')
@@ -289,7 +290,8 @@ class TestStatus(Base):
         self.assertIsNone(h['max_queues'])
         self.assertEqual([(t['type'], t['flags'], t['flag_names'], t['max_instances'])
                           for t in h['types']],
-                         [('hisi_sec-cipher', 3, ['share_all', 'allow_legacy'], 15),
+                         [('hisi_sec-chain', 0, [], 15),
+                          ('hisi_sec-cipher', 3, ['share_all', 'allow_legacy'], 15),
                           ('hisi_sec-digest', 1, ['share_all'], 15)])
         # orphan judgement as libwd: owner 0 not judged, no state not judged,
         # open never an orphan
@@ -429,6 +431,7 @@ class TestCreate(Base):
         self.standard_tree()
         for spec, t in (('hisi_sec0:hisi_sec-digest', 'hisi_sec-digest'),
                         ('hisi_sec0:cipher', 'hisi_sec-cipher'),
+                        ('hisi_sec0:chain', 'hisi_sec-chain'),
                         ('wd_dummy0:memcpy', 'wd_dummy-memcpy')):
             self.kernel.writes.clear()
             self.assertRc(0, '--create', spec)
@@ -443,8 +446,8 @@ class TestCreate(Base):
     def test_errors(self):
         self.standard_tree()
         self.assertRc(2, '--create', 'hisi_sec0')
-        self.assertIn('hisi_sec0 has several types (hisi_sec-cipher, hisi_sec-digest): '
-                      'say hisi_sec0:TYPE', self.err)
+        self.assertIn('hisi_sec0 has several types (hisi_sec-chain, hisi_sec-cipher, '
+                      'hisi_sec-digest): say hisi_sec0:TYPE', self.err)
         self.assertRc(4, '--create', 'hisi_sec0:sha1')
         self.assertIn("no such type 'sha1' on hisi_sec0", self.err)
         self.assertRc(4, '--create', 'nodev')
@@ -739,7 +742,7 @@ class TestClean(Base):
         self.standard_tree()        # U1 open, alive; U2 released, dead: orphan
         self.fs.add_queue('wd_dummy1', 'wd_dummy-memcpy', U3, self.dead, 'created')
         self.fs.add_queue('wd_dummy1', 'wd_dummy-memcpy', U4, self.dead, 'open')
-        self.fs.add_queue('hisi_sec0', 'hisi_sec-cipher', U5, 0, 'released')
+        self.fs.add_queue('hisi_sec0', 'hisi_sec-chain', U5, 0, 'released')
 
     def test_clean(self):
         self.orphan_tree()
@@ -923,6 +926,17 @@ class TestEmulated(Cli):
                           d['parent'], d['usable']), ('wd_dummy0', 1, 50, None, None, True))
         self.assertEqual((d['types'][0]['flags'], d['types'][0]['flag_names'],
                           d['types'][0]['queues']), (1, ['share_all'], []))
+
+    def test_sec_types(self):
+        # the emulated SEC offers the kernel engine's three types, one count
+        r = self.emu('--json', spec='hisi_sec_v1:1:queues=4')
+        self.assertEqual(r.returncode, 0, r.stderr)
+        emu = [d for d in json.loads(r.stdout)['devices'] if d['emulated']]
+        self.assertEqual([(t['type'], t['name'], t['device_api'], t['available_instances'])
+                          for d in emu for t in d['types']],
+                         [('hisi_sec-cipher', 'cipher', 'hisi_sec_v1', 4),
+                          ('hisi_sec-digest', 'digest', 'hisi_sec_v1', 4),
+                          ('hisi_sec-chain', 'chain', 'hisi_sec_v1', 4)])
 
     def test_bad_spec(self):
         r = self.emu(spec='wd_dummy_v1:99')
