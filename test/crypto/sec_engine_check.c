@@ -407,7 +407,7 @@ static void
 fault_cases(struct wd_queue *q)
 {
 	uint8_t *g = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	uint8_t *mid = g + PAGE, *key = dalloc(32, 64), *iv = dalloc(16, 16), *mac = dalloc(64, 64);
+	uint8_t *mid = g + PAGE, *key = dalloc(32, 64), *iv = dalloc(16, 16);
 	uint8_t *ok_buf = dalloc(PAGE, 64), *unshared_key = g;
 	uint8_t snap[3 * PAGE];
 	struct hisi_sec_bd bd;

@@ -938,7 +938,7 @@ cmd_openclose(const char *dev)
 static int
 cmd_open(const char *uuid)
 {
-	const off_t tail = tail;
+	const off_t tail = (off_t)(WD_REGION_OFFSET(WD_REGION_REGS) + WD_DUMMY_REG_SQ_TAIL);
 	uint32_t v = 0;
 	struct queue q;
 	ssize_t w;
