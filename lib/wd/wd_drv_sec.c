@@ -27,7 +27,7 @@
 struct sec_q {
 	struct wd_sec_ring r;
 	char *mem;		/* both rings: WD_SEC_RING_MEM_SIZE bytes used */
-	size_t mem_len;		/* bytes mmap'd */
+	size_t mem_len;		/* bytes mmap'd and DMA-mapped: whole pages */
 	int mapped;		/* mem is DMA-mapped for the queue's device */
 	int enabled;		/* QUEUE_ENB was written 1 */
 };
@@ -82,7 +82,7 @@ sec_stop(struct wd_queue *q)
 	}
 	/* After the unmap the device cannot reach the rings, whatever it does. */
 	if (s->mapped) {
-		wd_dma_unmap_va(q, s->mem, (uintptr_t)s->mem, WD_SEC_RING_MEM_SIZE);
+		wd_dma_unmap_va(q, s->mem, (uintptr_t)s->mem, s->mem_len);
 		s->mapped = 0;
 	}
 }
@@ -122,7 +122,8 @@ sec_init(struct wd_queue *q)
 	madvise(mem, s->mem_len, MADV_DONTFORK);
 	cmd = (uintptr_t)mem;
 	cq = cmd + HISI_SEC_CMD_RING_SIZE;
-	rc = wd_dma_map(q, mem, cmd, WD_SEC_RING_MEM_SIZE);
+	/* Whole pages: a VFIO container maps nothing smaller. */
+	rc = wd_dma_map(q, mem, cmd, s->mem_len);
 	if (rc != 0) {
 		WD_ERR("%s: queue %s: cannot map its rings for the device: %s", q->dev_name,
 		       q->uuid, strerror(-rc));

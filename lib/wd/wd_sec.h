@@ -110,9 +110,10 @@ wd_sec_bd_status(const struct hisi_sec_bd *bd)
 /**
  * Bytes of process memory holding a queue's two rings: the command ring
  * (HISI_SEC_DEPTH BDs) at its start, the completion ring right after it.
- * The driver allocates it (page-aligned) when the queue is requested,
- * maps it for the queue's device at IOVA == address, programs the bases
- * and frees it when the queue is released and closed.
+ * The driver allocates them (page-aligned, rounded up to whole pages)
+ * when the queue is requested, maps those pages for the queue's device at
+ * IOVA == address, programs the bases and frees them when the queue is
+ * released and closed.
  */
 #define WD_SEC_RING_MEM_SIZE	(HISI_SEC_CMD_RING_SIZE + HISI_SEC_CQ_RING_SIZE)
 

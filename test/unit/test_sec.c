@@ -34,10 +34,19 @@ int __wrap_wd_dma_unmap_va(struct wd_queue *q, void *va, uint64_t iova, size_t s
 static int lose_ring_map;
 static uint64_t lost_iova;
 
+/* What the driver maps for its rings: whole pages. */
+static size_t
+ring_mem_len(void)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (WD_SEC_RING_MEM_SIZE + pg - 1) & ~(pg - 1);
+}
+
 int
 __wrap_wd_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 {
-	if (lose_ring_map && size == WD_SEC_RING_MEM_SIZE) {
+	if (lose_ring_map && size == ring_mem_len()) {
 		lost_iova = iova;
 		return 0;
 	}
@@ -47,7 +56,7 @@ __wrap_wd_dma_map(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 int
 __wrap_wd_dma_unmap_va(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 {
-	if (lost_iova != 0 && iova == lost_iova && size == WD_SEC_RING_MEM_SIZE) {
+	if (lost_iova != 0 && iova == lost_iova && size == ring_mem_len()) {
 		lost_iova = 0;
 		return 0;
 	}
@@ -583,14 +592,6 @@ test_type_classes(void)
 
 /* --- rings in process memory -------------------------------------------------- */
 
-static size_t
-ring_mem_len(void)
-{
-	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
-
-	return (WD_SEC_RING_MEM_SIZE + pg - 1) & ~(pg - 1);
-}
-
 /* The driver's start: rings in process memory, confirmed by the engine. */
 static void
 test_ring_start(void)
@@ -731,13 +732,13 @@ test_ring_unmapped(void)
 	m = (struct wd_sec_msg){ .bd = bd_digest(b) };
 	CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
 	ivld = wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT);
-	rd = wd_sec_reg_read(r, HISI_SEC_Q_RD_PTR);
 
-	CHECK_RC(wd_dma_unmap(&q, (uintptr_t)r->bd, WD_SEC_RING_MEM_SIZE), 0);
+	CHECK_RC(wd_dma_unmap(&q, (uintptr_t)r->bd, ring_mem_len()), 0);
 	/* A BD written, the memory made inaccessible, then the doorbell: an
 	 * engine that touched the ring behind the IOMMU's back would crash. */
 	m = (struct wd_sec_msg){ .bd = bd_digest(b) };
 	bd = wd_sec_ring_next(r);
+	rd = (uint32_t)(bd - r->bd);	/* where the engine must stop */
 	*bd = m.bd;
 	wd_sec_ring_commit(r, &m);
 	CHECK_RC(mprotect(r->bd, ring_mem_len(), PROT_NONE), 0);
@@ -754,7 +755,7 @@ test_ring_unmapped(void)
 	CHECK_RC(wd_recv(&q, &resp), -EAGAIN);
 
 	/* Mapped again and enabled again: the BD is served. */
-	CHECK_RC(wd_dma_map(&q, r->bd, (uintptr_t)r->bd, WD_SEC_RING_MEM_SIZE), 0);
+	CHECK_RC(wd_dma_map(&q, r->bd, (uintptr_t)r->bd, ring_mem_len()), 0);
 	wd_sec_reg_write(r, HISI_SEC_QUEUE_ENB, 1);
 	CHECK_RC(reg_wait(r, HISI_SEC_Q_STATUS, HISI_SEC_Q_STATUS_RUN, HISI_SEC_Q_STATUS_RUN),
 		 0);
@@ -762,14 +763,14 @@ test_ring_unmapped(void)
 	CHECK(resp == &m && m.status == WD_SEC_ST_OK, "resumed with the pending BD");
 
 	/* The completion ring unmapped alone stops the queue as well. */
-	CHECK_RC(wd_dma_unmap(&q, (uintptr_t)r->bd, WD_SEC_RING_MEM_SIZE), 0);
+	CHECK_RC(wd_dma_unmap(&q, (uintptr_t)r->bd, ring_mem_len()), 0);
 	CHECK_RC(wd_dma_map(&q, r->bd, (uintptr_t)r->bd, HISI_SEC_CMD_RING_SIZE), 0);
 	CHECK_RC(wd_send(&q, &m), 0);
 	CHECK_RC(reg_wait(r, HISI_SEC_QUEUE_ENB, ~0u, 0), 0);
 	CHECK(wd_sec_reg_read(r, HISI_SEC_IVLD_BD_CNT) == ivld + 2 &&
 	      wd_sec_reg_read(r, HISI_SEC_Q_STATUS) == 0, "no completion ring: stop");
 	CHECK_RC(wd_dma_unmap(&q, (uintptr_t)r->bd, HISI_SEC_CMD_RING_SIZE), 0);
-	CHECK_RC(wd_dma_map(&q, r->bd, (uintptr_t)r->bd, WD_SEC_RING_MEM_SIZE), 0);
+	CHECK_RC(wd_dma_map(&q, r->bd, (uintptr_t)r->bd, ring_mem_len()), 0);
 	wd_sec_reg_write(r, HISI_SEC_QUEUE_ENB, 1);
 	CHECK_RC(wd_recv_sync(&q, &resp, 10000), 0);
 	CHECK(resp == &m && m.status == WD_SEC_ST_OK, "resumed again");
