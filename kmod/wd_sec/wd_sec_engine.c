@@ -235,7 +235,7 @@ static int wsec_segs_rw(struct wsec_queue *wq, unsigned int nseg, u8 *buf,
 		ret = wd_queue_dma_rw(wq->q, wq->segs[i].iova + a, buf + at + a,
 				      b - a, write);
 		if (ret)
-			return ret;
+			return -EFAULT;	/* a DMA error, not a bad SGL */
 	}
 	return 0;
 }
@@ -248,7 +248,7 @@ static int wsec_segs_writable(struct wsec_queue *wq, unsigned int nseg)
 	for (i = 0; i < nseg; i++) {
 		ret = wsec_writable(wq, wq->segs[i].iova, wq->segs[i].len);
 		if (ret)
-			return ret;
+			return -EFAULT;
 	}
 	return 0;
 }
