@@ -108,7 +108,8 @@ static u32 wdd_exec(struct wdd_queue *wq, const struct wd_dummy_desc *desc)
 		return WD_DUMMY_ST_INVAL;
 	if (len == 0 || len > WD_DUMMY_MAX_LEN || desc->flags)
 		return WD_DUMMY_ST_INVAL;
-	if (dst + len < dst || (copy && src + len < src))
+	/* The last byte must be addressable: a range may end at 2^64. */
+	if (dst + (len - 1) < dst || (copy && src + (len - 1) < src))
 		return WD_DUMMY_ST_FAULT;
 
 	if (len > WDD_CHUNK &&

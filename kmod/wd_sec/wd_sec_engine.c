@@ -170,7 +170,7 @@ static int wsec_writable(struct wsec_queue *wq, u64 iova, size_t len)
 
 	if (!len)
 		return 0;
-	if (iova + len < iova)
+	if (iova + (len - 1) < iova)	/* may end at 2^64, not past it */
 		return -EINVAL;
 	ret = wsec_read(wq, iova, &b, 1);
 	if (!ret)

@@ -38,6 +38,15 @@ check() { # check DESCRIPTION COMMAND...: output shown only on failure
 		tail -n 60 "$log"
 	fi
 }
+# check_stream DESCRIPTION COMMAND...: like check, its output shown indented
+# as it comes (long steps: progress on the console)
+check_stream() {
+	local what=$1 rc
+	shift
+	"$@" 2>&1 | sed -u 's/^/  /'
+	rc=${PIPESTATUS[0]}
+	if [ "$rc" = 0 ]; then pass "$what"; else fail "$what (status $rc)"; fi
+}
 nqueues() { find /sys/bus/mdev/devices -mindepth 1 -maxdepth 1 | wc -l; }
 avail() { cat "$d/mdev_supported_types/hisi_sec-$1/available_instances"; }
 reclaim() {	# the documented reclaim (doc/guides/kernel.rst)
@@ -159,15 +168,13 @@ grep -E '^(PASS|FAIL)' "$log" | grep -c PASS | sed 's/^/  engine checks passed: 
 eq "mdevs left after libwd" "$(nqueues)" 0
 devbind_checks
 stamp "DPDK crypto-perf verify"
-check "dpdk-test-crypto-perf --ptest verify on crypto_wd_sec (kernel engine, hugepages)" \
-	python3 "$top/test/crypto/perf_verify.py" "$top/devtools/wd-env" "$build" \
+check_stream "dpdk-test-crypto-perf --ptest verify on crypto_wd_sec (kernel engine, hugepages)" \
+	python3 -u "$top/test/crypto/perf_verify.py" "$top/devtools/wd-env" "$build" \
 	"$build/test/crypto/evp_cipher" --kernel
-grep -c '^PASS' "$log" | sed 's/^/  crypto-perf verify cases passed: /'
 stamp "DPDK cryptodev suite"
-check "DPDK cryptodev suite on crypto_wd_sec (kernel engine)" \
+check_stream "DPDK cryptodev suite on crypto_wd_sec (kernel engine)" \
 	sh "$top/test/crypto/cryptodev_suite.sh" "$top/devtools/wd-env" "$build" \
 	"$build/test/crypto/libwd_uadk_shim.so" 138 kernel
-grep 'cryptodev suite on' "$log"
 eq "mdevs left after DPDK" "$(nqueues)" 0
 stamp "kill"
 kill_rounds
