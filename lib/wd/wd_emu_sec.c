@@ -431,7 +431,7 @@ exec_bd(const struct wd_emu_queue *eq, struct sec_mq *mq, const struct hisi_sec_
 	const uint8_t *c_key = NULL, *iv = NULL, *a_key = NULL;
 	struct seg *s_src = NULL, *s_dst = NULL;
 	unsigned int n_src = 0, n_dst = 0;
-	uint8_t mac[64], *mac_p = NULL, *in, *out;
+	uint8_t mac[64], *mac_p = NULL, *in, *out, none[16];
 	struct wd_sec_job j;
 	int rc;
 
@@ -453,7 +453,11 @@ exec_bd(const struct wd_emu_queue *eq, struct sec_mq *mq, const struct hisi_sec_
 		if ((j.a_key_len && a_key == NULL) || mac_p == NULL)
 			return HISI_SEC_FLAG_FAULT;
 	}
-	if (j.sgl) {
+	if (j.span == 0) {
+		/* No data (an empty message): no data address is used. */
+		in = none;
+		out = none;
+	} else if (j.sgl) {
 		rc = sgl_resolve(eq, j.data, j.span, &s_src, &n_src);
 		if (rc == 0 && bounce_reserve(mq, j.span) != 0)
 			return HISI_SEC_FLAG_BAD_BD;
@@ -478,13 +482,14 @@ exec_bd(const struct wd_emu_queue *eq, struct sec_mq *mq, const struct hisi_sec_
 	}
 	/* A separate destination receives the whole span: what the cipher
 	 * does not cover is copied, so a MAC over the output covers it too. */
-	if (j.de)
+	if (j.de && j.span != 0)
 		memcpy(out, in, j.span);
 
 	/* Cipher first (SEQ = 0): the MAC covers the cipher's output. */
 	if (j.auth && j.auth_first && run_auth(mq, &j, a_key, in + j.a_off, mac) != 0)
 		return HISI_SEC_FLAG_BAD_BD;
-	if (j.cipher && run_cipher(mq, &j, c_key, iv, in + j.c_off, out + j.c_off) != 0)
+	if (j.cipher && j.c_len != 0 &&
+	    run_cipher(mq, &j, c_key, iv, in + j.c_off, out + j.c_off) != 0)
 		return HISI_SEC_FLAG_BAD_BD;
 	if (j.auth && !j.auth_first &&
 	    run_auth(mq, &j, a_key, (j.cipher ? out : in) + j.a_off, mac) != 0)
