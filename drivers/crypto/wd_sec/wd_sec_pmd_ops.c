@@ -12,6 +12,7 @@
 #include <rte_common.h>
 #include <rte_cryptodev.h>
 #include <rte_malloc.h>
+#include <rte_memzone.h>
 
 #include "wd_sec_pmd_private.h"
 
@@ -95,12 +96,19 @@ static int
 wd_sec_qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
 {
 	struct wd_sec_qp *qp = dev->data->queue_pairs[qp_id];
+	unsigned int failed;
 
 	if (qp == NULL)
 		return 0;
+	/* Ops still held are not lost silently: they finish or fail. */
+	failed = wd_sec_qp_flush(qp, RTE_CRYPTO_OP_STATUS_ERROR);
+	if (failed != 0)
+		WD_SEC_LOG(WARNING, "%s: queue pair %u released with %u ops not done: failed",
+			   dev->data->name, qp_id, failed);
 	/* The engine stops touching the ring and our memory before this returns. */
 	rte_wd_queue_release(qp->wdev, &qp->q);
-	rte_free(qp->sgl);
+	rte_memzone_free(qp->mz);
+	rte_free(qp->backlog);
 	rte_free(qp);
 	dev->data->queue_pairs[qp_id] = NULL;
 	return 0;
@@ -167,37 +175,53 @@ wd_sec_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
 	const struct rte_cryptodev_qp_conf *conf, int socket_id)
 {
 	struct wd_sec_private *priv = dev->data->dev_private;
-	size_t sgl_size = 2 * HISI_SEC_DEPTH * sizeof(struct hisi_sec_sgl);
+	char name[RTE_MEMZONE_NAMESIZE];
 	struct wd_sec_qp *qp;
+	uint32_t bl_size;
 	int rc;
 
 	if (dev->data->queue_pairs[qp_id] != NULL)
 		wd_sec_qp_release(dev, qp_id);
-	if (conf->nb_descriptors == 0)
+	if (conf->nb_descriptors == 0 || conf->nb_descriptors > WD_SEC_MAX_DESC) {
+		WD_SEC_LOG(ERR, "%s: queue pair %u: %u descriptors, 1..%u supported",
+			   dev->data->name, qp_id, conf->nb_descriptors, WD_SEC_MAX_DESC);
 		return -EINVAL;
+	}
 	qp = rte_zmalloc_socket("wd_sec_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE, socket_id);
 	if (qp == NULL)
 		return -ENOMEM;
-	/* SGLs in DPDK memory: the device reads them. */
-	qp->sgl = rte_zmalloc_socket("wd_sec_sgl", sgl_size, 64, socket_id);
-	if (qp->sgl == NULL) {
+	/* Ops beyond the hardware ring wait in the backlog. */
+	bl_size = rte_align32pow2(conf->nb_descriptors);
+	qp->backlog = rte_zmalloc_socket("wd_sec_backlog", bl_size * sizeof(qp->backlog[0]),
+					 RTE_CACHE_LINE_SIZE, socket_id);
+	/* Per-slot SGLs and IVs: the device reads them, so one IOVA-contiguous
+	 * zone (an rte_malloc block may span pages that are not). */
+	snprintf(name, sizeof(name), "wd_sec_%u_qp%u", dev->data->dev_id, qp_id);
+	qp->mz = rte_memzone_reserve_aligned(name, (size_t)HISI_SEC_DEPTH * WD_SEC_SLOT_SIZE,
+					     socket_id, RTE_MEMZONE_IOVA_CONTIG, 64);
+	if (qp->backlog == NULL || qp->mz == NULL) {
+		rte_memzone_free(qp->mz);
+		rte_free(qp->backlog);
 		rte_free(qp);
 		return -ENOMEM;
 	}
-	qp->sgl_iova = rte_malloc_virt2iova(qp->sgl);
+	memset(qp->mz->addr, 0, qp->mz->len);
+	qp->dmem = qp->mz->addr;
+	qp->dmem_iova = qp->mz->iova;
+	qp->bl_mask = bl_size - 1;
+	qp->nb_desc = conf->nb_descriptors;
 	qp->wdev = priv->wdev;
 	qp->id = qp_id;
 	rc = rte_wd_queue_request(priv->wdev, HISI_SEC_ALG, &qp->q);
 	if (rc != 0) {
 		WD_SEC_LOG(ERR, "%s: queue pair %u: no WrapDrive queue: %s", dev->data->name,
 			   qp_id, strerror(-rc));
-		rte_free(qp->sgl);
+		rte_memzone_free(qp->mz);
+		rte_free(qp->backlog);
 		rte_free(qp);
 		return rc;
 	}
 	qp->ring = wd_sec_ring(&qp->q);
-	/* nb_descriptors above the ring is honoured as back-pressure. */
-	qp->max_inflight = RTE_MIN(conf->nb_descriptors, (uint32_t)HISI_SEC_MAX_INFLIGHT);
 	dev->data->queue_pairs[qp_id] = qp;
 	return 0;
 }
@@ -263,6 +287,7 @@ set_cipher(struct wd_sec_session *s, const struct rte_crypto_cipher_xform *x,
 		return -ENOTSUP;
 	memcpy(s->cipher_key, x->key.data, x->key.length);
 	s->iv_offset = x->iv.offset;
+	s->iv_len = (uint8_t)iv_len;
 	s->has_cipher = 1;
 	s->tmpl.w0 |= mode << HISI_SEC_W0_C_MODE_S |
 		(x->op == RTE_CRYPTO_CIPHER_OP_ENCRYPT ? HISI_SEC_CIPHER_ENCRYPT :
