@@ -11,6 +11,8 @@ the other port, where an AF_PACKET socket on hisi_hns1 captures them. The
 same frames go through both runs: the captured frames must be identical
 byte for byte, and right by an independent computation (the `openssl` tool:
 AES-128-CBC over the zero-padded IP payload, HMAC-SHA1 over the result).
+Both runs ask for --cdev_type SW: the emulated SEC is OpenSSL on this
+CPU, not a hardware accelerator, and must say so (issue 13 item 5).
 Needs CAP_NET_ADMIN and /dev/net/tun (else it exits 77: skipped).
 
 Usage: l2fwd_crypto.py REPO_TOP BUILD_DIR
@@ -81,7 +83,7 @@ def run(top, build, app, with_sec, frames):
     env['WD_EMU'] = emu
     cmd = [os.path.join(top, 'devtools', 'wd-env'), app, '-l', '0', '--no-huge', '-m', '256',
            '--no-pci', '--no-shconf'] + args + [
-           '--', '-p', '0x3', '-q', '2', '--no-mac-updating', '--cdev_type', 'ANY',
+           '--', '-p', '0x3', '-q', '2', '--no-mac-updating', '--cdev_type', 'SW',
            '--chain', 'CIPHER_HASH',
            '--cipher_algo', 'aes-cbc', '--cipher_op', 'ENCRYPT', '--cipher_key', hexopt(KEY),
            '--cipher_iv', hexopt(IV),

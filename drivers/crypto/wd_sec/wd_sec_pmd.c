@@ -14,6 +14,7 @@
 #include <rte_common.h>
 #include <rte_crypto.h>
 #include <rte_cycles.h>
+#include <rte_cpuflags.h>
 #include <rte_cryptodev.h>
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
@@ -298,6 +299,28 @@ wd_sec_qp_flush(struct wd_sec_qp *qp, uint8_t status)
 
 /* --- the wd bus driver ------------------------------------------------------------- */
 
+/*
+ * Who does the work: a SEC engine or a kernel engine is a hardware
+ * accelerator to the application; the in-process model (emu backend) is
+ * OpenSSL on the application's own CPUs, so it says what that CPU offers.
+ */
+static uint64_t
+engine_flags(const struct rte_wd_device *wdev)
+{
+	uint64_t ff = 0;
+
+	if (!wdev->info.emulated)
+		return RTE_CRYPTODEV_FF_HW_ACCELERATED;
+#if defined(RTE_ARCH_X86)
+	if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AES) > 0)
+		ff |= RTE_CRYPTODEV_FF_CPU_AESNI;
+#elif defined(RTE_ARCH_ARM64)
+	if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AES) > 0)
+		ff |= RTE_CRYPTODEV_FF_CPU_ARM_CE;
+#endif
+	return ff;
+}
+
 static int
 wd_sec_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 {
@@ -327,7 +350,7 @@ wd_sec_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 	dev->dequeue_burst = wd_sec_dequeue_burst;
 	dev->feature_flags = RTE_CRYPTODEV_FF_SYMMETRIC_CRYPTO |
 		RTE_CRYPTODEV_FF_SYM_OPERATION_CHAINING |
-		RTE_CRYPTODEV_FF_HW_ACCELERATED |
+		engine_flags(wdev) |
 		RTE_CRYPTODEV_FF_IN_PLACE_SGL |
 		RTE_CRYPTODEV_FF_OOP_SGL_IN_SGL_OUT |
 		RTE_CRYPTODEV_FF_OOP_SGL_IN_LB_OUT |
@@ -340,6 +363,10 @@ wd_sec_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 	if (wdev->kvargs != NULL && rte_kvargs_count(wdev->kvargs, RTE_WD_ARG_QUEUES) != 0)
 		priv->max_qps = wdev->queues;
 	priv->max_qps = RTE_MIN(priv->max_qps, (unsigned int)WD_SEC_MAX_QPS);
+	if (wd_sec_caps_probe(dev) != 0) {
+		rte_cryptodev_pmd_destroy(dev);
+		return -ENOMEM;
+	}
 	wdev->priv = dev;
 	rte_cryptodev_pmd_probing_finish(dev);
 	WD_SEC_LOG(INFO, "%s: cryptodev %u, up to %u queue pairs", wdev->info.name,
