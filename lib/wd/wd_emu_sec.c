@@ -346,8 +346,11 @@ sgl_resolve(const struct wd_emu_queue *eq, uint64_t iova, uint32_t span, struct 
 	unsigned int n = 0, i;
 
 	while (have < span) {
-		const struct hisi_sec_sgl *sgl = wd_emu_dma_ptr(eq, iova, sizeof(*sgl));
+		const struct hisi_sec_sgl *sgl;
 
+		if (iova % 64 != 0)
+			return -EINVAL;	/* the engine reads SGLs 64-byte aligned */
+		sgl = wd_emu_dma_ptr(eq, iova, sizeof(*sgl));
 		if (sgl == NULL)
 			return -EFAULT;
 		if (sgl->entry_sum_in_sgl == 0 || sgl->entry_sum_in_sgl > HISI_SEC_SGL_ENTRIES)

@@ -268,6 +268,21 @@ test_engine(void)
 		CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
 		CHECK(memcmp(b->dst, ct, 16) == 0 && memcmp(b->data, pt, 16) == 0,
 		      "SGL out of place");
+		/* An SGL that is not 64-byte aligned is refused, contents valid. */
+		{
+			uint8_t *raw = aligned_alloc(64, 2 * sizeof(struct hisi_sec_sgl));
+			struct hisi_sec_bd mis = m.bd;	/* as submitted before */
+
+			CHECK_RC(wd_mem_share(&q, raw, 2 * sizeof(struct hisi_sec_sgl), 0), 0);
+			memcpy(raw + 16, &b->sgl, sizeof(b->sgl));
+			m.bd = mis;
+			wd_sec_bd_set_addr(&m.bd.data_lo, &m.bd.data_hi, (uintptr_t)raw + 16);
+			CHECK_RC(run(&q, &m), WD_SEC_ST_BAD_BD);
+			m.bd = mis;
+			wd_sec_bd_set_addr(&m.bd.data_lo, &m.bd.data_hi, (uintptr_t)&b->sgl);
+			CHECK_RC(wd_mem_unshare(&q, raw, 2 * sizeof(struct hisi_sec_sgl)), 0);
+			free(raw);
+		}
 		/* A chain shorter than the job is refused. */
 		b->sgl.sge[2].len = 3;
 		b->sgl.entry_sum_in_sgl = 3;
