@@ -528,7 +528,8 @@ wd_sec_caps_probe(struct rte_cryptodev *dev)
 		}
 		if (!ok) {
 			WD_SEC_LOG(INFO, "%s: %s not offered: the device does not complete it",
-				   dev->data->name, cap.sym.xform_type == RTE_CRYPTO_SYM_XFORM_CIPHER ?
+				   dev->data->name,
+				   cap.sym.xform_type == RTE_CRYPTO_SYM_XFORM_CIPHER ?
 				   rte_crypto_cipher_algorithm_strings[cap.sym.cipher.algo] :
 				   rte_crypto_auth_algorithm_strings[cap.sym.auth.algo]);
 			continue;
