@@ -169,6 +169,29 @@ test_order_and_status(void)
 		}
 	}
 	CHECK(wd_sec_ring_inflight(&r) == 0 && wd_sec_ring_oldest(&r, &c) == NULL, "drained");
+	/* An ECC entry naming a slot with no BD in flight (its index is what
+	 * the error may have hit) must not fail the op later put there. */
+	cq[4] = 10 | HISI_SEC_CQ_ECC;
+	regs[HISI_SEC_OUTORDER_WR_PTR / 4] = 5;
+	wd_sec_ring_reap(&r);
+	for (i = 4; i <= 10; i++) {
+		bd = wd_sec_ring_next(&r);
+		memset(bd, 0, sizeof(*bd));
+		wd_sec_ring_commit(&r, NULL);
+		bd->w0 |= HISI_SEC_W0_DONE;
+		cq[i + 1] = (uint16_t)i;
+	}
+	regs[HISI_SEC_OUTORDER_WR_PTR / 4] = 12;
+	wd_sec_ring_reap(&r);
+	for (i = 4; i <= 10; i++) {
+		bd = wd_sec_ring_oldest(&r, &c);
+		CHECK(bd == &bds[i] && wd_sec_ring_status(&r, bd) == WD_SEC_ST_OK,
+		      "BD %d: status %d after a stray ECC entry", i,
+		      bd ? (int)wd_sec_ring_status(&r, bd) : -1);
+		if (bd == NULL)
+			break;
+		wd_sec_ring_retire(&r);
+	}
 	bds[2].w0 &= ~HISI_SEC_W0_ICV_M;
 	CHECK(wd_sec_bd_status(&bds[2]) == WD_SEC_ST_OK, "status without ECC");
 	bds[2].w0 |= (uint32_t)HISI_SEC_ICV_ERROR << HISI_SEC_W0_ICV_S;
