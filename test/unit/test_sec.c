@@ -293,17 +293,18 @@ test_engine(void)
 		      "SGL out of place");
 		/* An SGL that is not 64-byte aligned is refused, contents valid. */
 		{
-			uint8_t *raw = aligned_alloc(64, 2 * sizeof(struct hisi_sec_sgl));
+			size_t rsz = (2 * sizeof(struct hisi_sec_sgl) + 63) & ~(size_t)63;
+			uint8_t *raw = aligned_alloc(64, rsz);
 			struct hisi_sec_bd mis = m.bd;	/* as submitted before */
 
-			CHECK_RC(wd_mem_share(&q, raw, 2 * sizeof(struct hisi_sec_sgl), 0), 0);
+			CHECK_RC(wd_mem_share(&q, raw, rsz, 0), 0);
 			memcpy(raw + 16, &b->sgl, sizeof(b->sgl));
 			m.bd = mis;
 			wd_sec_bd_set_addr(&m.bd.data_lo, &m.bd.data_hi, (uintptr_t)raw + 16);
 			CHECK_RC(run(&q, &m), WD_SEC_ST_BAD_BD);
 			m.bd = mis;
 			wd_sec_bd_set_addr(&m.bd.data_lo, &m.bd.data_hi, (uintptr_t)&b->sgl);
-			CHECK_RC(wd_mem_unshare(&q, raw, 2 * sizeof(struct hisi_sec_sgl)), 0);
+			CHECK_RC(wd_mem_unshare(&q, raw, rsz), 0);
 			free(raw);
 		}
 		/* A chain shorter than the job is refused. */
