@@ -342,6 +342,7 @@ sgl_resolve(const struct wd_emu_queue *eq, uint64_t iova, uint32_t span, struct 
 	unsigned int *nseg)
 {
 	static __thread struct seg buf[MAX_SGES];
+	uint64_t bytes;
 	uint32_t have = 0;
 	unsigned int n = 0, i;
 
@@ -354,6 +355,11 @@ sgl_resolve(const struct wd_emu_queue *eq, uint64_t iova, uint32_t span, struct 
 		if (sgl == NULL)
 			return -EFAULT;
 		if (sgl->entry_sum_in_sgl == 0 || sgl->entry_sum_in_sgl > HISI_SEC_SGL_ENTRIES)
+			return -EINVAL;
+		/* the SGL's byte count must be its entries' sum */
+		for (i = 0, bytes = 0; i < sgl->entry_sum_in_sgl; i++)
+			bytes += sgl->sge[i].len;
+		if (bytes != sgl->data_bytes_in_sgl)
 			return -EINVAL;
 		for (i = 0; i < sgl->entry_sum_in_sgl && have < span; i++) {
 			uint32_t len = sgl->sge[i].len;

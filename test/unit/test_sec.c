@@ -277,15 +277,18 @@ test_engine(void)
 	b->sgl.sge[0] = (struct hisi_sec_sge){ (uintptr_t)b->data, 5, 0 };
 	b->sgl.sge[1] = (struct hisi_sec_sge){ (uintptr_t)b->data + 5, 7, 0 };
 	b->sgl.sge[2] = (struct hisi_sec_sge){ (uintptr_t)b->data + 12, 4, 0 };
+	b->sgl.data_bytes_in_sgl = 16;
 	m.bd.w1 |= HISI_SEC_W1_ADDR_TYPE;
 	wd_sec_bd_set_addr(&m.bd.data_lo, &m.bd.data_hi, (uintptr_t)&b->sgl);
 	/* destination: a flat-looking one-entry SGL in dst */
 	{
 		static struct hisi_sec_sgl dsgl __attribute__((aligned(64)));
+		struct hisi_sec_bd good;
 
 		CHECK_RC(wd_mem_share(&q, &dsgl, sizeof(dsgl), 0), 0);
 		dsgl.entry_sum_in_chain = dsgl.entry_sum_in_sgl = 1;
 		dsgl.sge[0] = (struct hisi_sec_sge){ (uintptr_t)b->dst, 16, 0 };
+		dsgl.data_bytes_in_sgl = 16;
 		m.bd.w0 |= HISI_SEC_W0_DE;
 		wd_sec_bd_set_addr(&m.bd.dst_lo, &m.bd.dst_hi, (uintptr_t)&dsgl);
 		CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
@@ -308,9 +311,18 @@ test_engine(void)
 			free(raw);
 		}
 		/* A chain shorter than the job is refused. */
+		good = m.bd;
 		b->sgl.sge[2].len = 3;
 		b->sgl.entry_sum_in_sgl = 3;
+		b->sgl.data_bytes_in_sgl = 15;
 		CHECK_RC(run(&q, &m), WD_SEC_ST_BAD_BD);
+		/* A byte count that is not the entries' sum is refused. */
+		b->sgl.sge[2].len = 4;
+		m.bd = good;
+		CHECK_RC(run(&q, &m), WD_SEC_ST_BAD_BD);
+		b->sgl.data_bytes_in_sgl = 16;
+		m.bd = good;
+		CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
 		CHECK_RC(wd_mem_unshare(&q, &dsgl, sizeof(dsgl)), 0);
 	}
 
