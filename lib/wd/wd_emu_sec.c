@@ -350,15 +350,24 @@ sgl_resolve(const struct wd_emu_queue *eq, uint64_t iova, uint32_t span, struct 
 	unsigned int *nseg)
 {
 	static __thread struct seg buf[MAX_SGES];
+	uint64_t bytes;
 	uint32_t have = 0;
 	unsigned int n = 0, i;
 
 	while (have < span) {
-		const struct hisi_sec_sgl *sgl = wd_emu_dma_ptr(eq, iova, sizeof(*sgl));
+		const struct hisi_sec_sgl *sgl;
 
+		if (iova % 64 != 0)
+			return -EINVAL;	/* the engine reads SGLs 64-byte aligned */
+		sgl = wd_emu_dma_ptr(eq, iova, sizeof(*sgl));
 		if (sgl == NULL)
 			return -EFAULT;
 		if (sgl->entry_sum_in_sgl == 0 || sgl->entry_sum_in_sgl > HISI_SEC_SGL_ENTRIES)
+			return -EINVAL;
+		/* the SGL's byte count must be its entries' sum */
+		for (i = 0, bytes = 0; i < sgl->entry_sum_in_sgl; i++)
+			bytes += sgl->sge[i].len;
+		if (bytes != sgl->data_bytes_in_sgl)
 			return -EINVAL;
 		for (i = 0; i < sgl->entry_sum_in_sgl && have < span; i++) {
 			uint32_t len = sgl->sge[i].len;
@@ -439,7 +448,7 @@ exec_bd(const struct wd_emu_queue *eq, struct sec_mq *mq, const struct hisi_sec_
 	const uint8_t *c_key = NULL, *iv = NULL, *a_key = NULL;
 	struct seg *s_src = NULL, *s_dst = NULL;
 	unsigned int n_src = 0, n_dst = 0;
-	uint8_t mac[64], *mac_p = NULL, *in, *out;
+	uint8_t mac[64], *mac_p = NULL, *in, *out, none[16];
 	struct wd_sec_job j;
 	int rc;
 
@@ -464,7 +473,11 @@ exec_bd(const struct wd_emu_queue *eq, struct sec_mq *mq, const struct hisi_sec_
 		if ((j.a_key_len && a_key == NULL) || mac_p == NULL)
 			return HISI_SEC_FLAG_FAULT;
 	}
-	if (j.sgl) {
+	if (j.span == 0) {
+		/* No data (an empty message): no data address is used. */
+		in = none;
+		out = none;
+	} else if (j.sgl) {
 		rc = sgl_resolve(eq, j.data, j.span, &s_src, &n_src);
 		if (rc == 0 && bounce_reserve(mq, j.span) != 0)
 			return HISI_SEC_FLAG_BAD_BD;
@@ -489,13 +502,14 @@ exec_bd(const struct wd_emu_queue *eq, struct sec_mq *mq, const struct hisi_sec_
 	}
 	/* A separate destination receives the whole span: what the cipher
 	 * does not cover is copied, so a MAC over the output covers it too. */
-	if (j.de)
+	if (j.de && j.span != 0)
 		memcpy(out, in, j.span);
 
 	/* Cipher first (SEQ = 0): the MAC covers the cipher's output. */
 	if (j.auth && j.auth_first && run_auth(mq, &j, a_key, in + j.a_off, mac) != 0)
 		return HISI_SEC_FLAG_BAD_BD;
-	if (j.cipher && run_cipher(mq, &j, c_key, iv, in + j.c_off, out + j.c_off) != 0)
+	if (j.cipher && j.c_len != 0 &&
+	    run_cipher(mq, &j, c_key, iv, in + j.c_off, out + j.c_off) != 0)
 		return HISI_SEC_FLAG_BAD_BD;
 	if (j.auth && !j.auth_first &&
 	    run_auth(mq, &j, a_key, (j.cipher ? out : in) + j.a_off, mac) != 0)

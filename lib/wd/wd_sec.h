@@ -191,9 +191,14 @@ wd_sec_ring_reap(struct wd_sec_ring *r)
 		return;
 	while (rd != wr) {
 		uint16_t e = r->cq[rd];
+		uint32_t i = e & HISI_SEC_CQ_IDX_MASK;
 
-		if ((e & HISI_SEC_CQ_ECC) && (e & HISI_SEC_CQ_IDX_MASK) < HISI_SEC_DEPTH)
-			r->ecc[e & HISI_SEC_CQ_IDX_MASK] = 1;
+		/* An ECC entry's index may be what the error hit: believe it only
+		 * for a BD in flight that the engine marked DONE. */
+		if ((e & HISI_SEC_CQ_ECC) && i < HISI_SEC_DEPTH &&
+		    (i - r->ci) % HISI_SEC_DEPTH < r->tail - r->ci &&
+		    (__atomic_load_n(&r->bd[i].w0, __ATOMIC_ACQUIRE) & HISI_SEC_W0_DONE))
+			r->ecc[i] = 1;
 		rd = (rd + 1) % HISI_SEC_DEPTH;
 	}
 	r->cq_rd = rd;

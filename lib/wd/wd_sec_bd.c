@@ -53,13 +53,13 @@ decode_cipher(const struct hisi_sec_bd *bd, struct wd_sec_job *j)
 	default:
 		return -EINVAL;
 	}
+	/* Length 0 is a cipher of nothing (e.g. the cipher part of a chain
+	 * over an empty message): valid, nothing is read or written. */
 	j->c_len = wd_sec_bd_cipher_len(bd);
-	if (j->c_len == 0)
-		return -EINVAL;
 	if ((j->c_mode == HISI_SEC_C_MODE_ECB || j->c_mode == HISI_SEC_C_MODE_CBC) &&
 	    j->c_len % j->block != 0)
 		return -EINVAL;
-	if (j->c_mode == HISI_SEC_C_MODE_XTS && j->c_len < 16)
+	if (j->c_mode == HISI_SEC_C_MODE_XTS && j->c_len != 0 && j->c_len < 16)
 		return -EINVAL;
 	return 0;
 }
@@ -132,9 +132,8 @@ wd_sec_bd_decode(const struct hisi_sec_bd *bd, struct wd_sec_job *j)
 	j->a_off = bd->w3 & HISI_SEC_W3_AUTH_OFF_M;
 	c_end = j->cipher ? (uint64_t)j->c_off + j->c_len : 0;
 	a_end = j->auth ? (uint64_t)j->a_off + j->a_len : 0;
+	/* A span of 0 (the digest of an empty message) reads no data. */
 	j->span = (uint32_t)(c_end > a_end ? c_end : a_end);
-	if (j->span == 0)
-		return -EINVAL;
 	j->auth_first = !!(bd->w0 & HISI_SEC_W0_SEQ);
 	j->de = !!(bd->w0 & HISI_SEC_W0_DE);
 	j->sgl = !!(bd->w1 & HISI_SEC_W1_ADDR_TYPE);

@@ -150,7 +150,6 @@ test_decode(void)
 	CHECK(wd_sec_bd_decode(&b, &j) == -EINVAL, "accepted: %s", why); } while (0)
 	BAD(b.w0 &= ~(HISI_SEC_W0_CIPHER_M | HISI_SEC_W0_AUTH_M), "no cipher, no auth");
 	BAD(b.w0 |= HISI_SEC_W0_CIPHER_M, "cipher op 3");
-	BAD(wd_sec_bd_set_cipher_len(&b, 0), "zero cipher length");
 	BAD(wd_sec_bd_set_cipher_len(&b, 65), "CBC length not whole blocks");
 	BAD(b.w0 = (b.w0 & ~HISI_SEC_W0_C_MODE_M) | HISI_SEC_C_MODE_GCM << HISI_SEC_W0_C_MODE_S,
 	    "GCM");
@@ -169,6 +168,15 @@ test_decode(void)
 	    HISI_SEC_A_ALG_AES_XCBC << HISI_SEC_W1_A_ALG_S, "XCBC with a 20-byte key");
 	BAD(b.w2 |= 2u << HISI_SEC_W2_GRAN_NUM_S, "two granules");
 #undef BAD
+	/* Zero lengths: a chain whose cipher part is empty, an empty message. */
+	b = bd;
+	wd_sec_bd_set_cipher_len(&b, 0);
+	CHECK_RC(wd_sec_bd_decode(&b, &j), 0);
+	CHECK(j.c_len == 0 && j.span == 80, "empty cipher part of a chain");
+	wd_sec_bd_set_auth_len(&b, 0);
+	wd_sec_bd_set_offsets(&b, 0, 0);
+	CHECK_RC(wd_sec_bd_decode(&b, &j), 0);
+	CHECK(j.c_len == 0 && j.a_len == 0 && j.span == 0, "empty message");
 	/* Auth-only, plain hash: no key needed; SEQ and DE decode. */
 	b = bd;
 	b.w0 = HISI_SEC_AUTH_MAC << HISI_SEC_W0_AUTH_S | HISI_SEC_W0_SEQ | HISI_SEC_W0_DE;
@@ -236,6 +244,29 @@ test_order_and_status(void)
 		}
 	}
 	CHECK(wd_sec_ring_inflight(&r) == 0 && wd_sec_ring_oldest(&r, &c) == NULL, "drained");
+	/* An ECC entry naming a slot with no BD in flight (its index is what
+	 * the error may have hit) must not fail the op later put there. */
+	cq[4] = 10 | HISI_SEC_CQ_ECC;
+	regs[HISI_SEC_OUTORDER_WR_PTR / 4] = 5;
+	wd_sec_ring_reap(&r);
+	for (i = 4; i <= 10; i++) {
+		bd = wd_sec_ring_next(&r);
+		memset(bd, 0, sizeof(*bd));
+		wd_sec_ring_commit(&r, NULL);
+		bd->w0 |= HISI_SEC_W0_DONE;
+		cq[i + 1] = (uint16_t)i;
+	}
+	regs[HISI_SEC_OUTORDER_WR_PTR / 4] = 12;
+	wd_sec_ring_reap(&r);
+	for (i = 4; i <= 10; i++) {
+		bd = wd_sec_ring_oldest(&r, &c);
+		CHECK(bd == &bds[i] && wd_sec_ring_status(&r, bd) == WD_SEC_ST_OK,
+		      "BD %d: status %d after a stray ECC entry", i,
+		      bd ? (int)wd_sec_ring_status(&r, bd) : -1);
+		if (bd == NULL)
+			break;
+		wd_sec_ring_retire(&r);
+	}
 	bds[2].w0 &= ~HISI_SEC_W0_ICV_M;
 	CHECK(wd_sec_bd_status(&bds[2]) == WD_SEC_ST_OK, "status without ECC");
 	bds[2].w0 |= (uint32_t)HISI_SEC_ICV_ERROR << HISI_SEC_W0_ICV_S;
@@ -321,24 +352,52 @@ test_engine(void)
 	b->sgl.sge[0] = (struct hisi_sec_sge){ (uintptr_t)b->data, 5, 0 };
 	b->sgl.sge[1] = (struct hisi_sec_sge){ (uintptr_t)b->data + 5, 7, 0 };
 	b->sgl.sge[2] = (struct hisi_sec_sge){ (uintptr_t)b->data + 12, 4, 0 };
+	b->sgl.data_bytes_in_sgl = 16;
 	m.bd.w1 |= HISI_SEC_W1_ADDR_TYPE;
 	wd_sec_bd_set_addr(&m.bd.data_lo, &m.bd.data_hi, (uintptr_t)&b->sgl);
 	/* destination: a flat-looking one-entry SGL in dst */
 	{
 		static struct hisi_sec_sgl dsgl __attribute__((aligned(64)));
+		struct hisi_sec_bd good;
 
 		CHECK_RC(wd_mem_share(&q, &dsgl, sizeof(dsgl), 0), 0);
 		dsgl.entry_sum_in_chain = dsgl.entry_sum_in_sgl = 1;
 		dsgl.sge[0] = (struct hisi_sec_sge){ (uintptr_t)b->dst, 16, 0 };
+		dsgl.data_bytes_in_sgl = 16;
 		m.bd.w0 |= HISI_SEC_W0_DE;
 		wd_sec_bd_set_addr(&m.bd.dst_lo, &m.bd.dst_hi, (uintptr_t)&dsgl);
 		CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
 		CHECK(memcmp(b->dst, ct, 16) == 0 && memcmp(b->data, pt, 16) == 0,
 		      "SGL out of place");
+		/* An SGL that is not 64-byte aligned is refused, contents valid. */
+		{
+			size_t rsz = (2 * sizeof(struct hisi_sec_sgl) + 63) & ~(size_t)63;
+			uint8_t *raw = aligned_alloc(64, rsz);
+			struct hisi_sec_bd mis = m.bd;	/* as submitted before */
+
+			CHECK_RC(wd_mem_share(&q, raw, rsz, 0), 0);
+			memcpy(raw + 16, &b->sgl, sizeof(b->sgl));
+			m.bd = mis;
+			wd_sec_bd_set_addr(&m.bd.data_lo, &m.bd.data_hi, (uintptr_t)raw + 16);
+			CHECK_RC(run(&q, &m), WD_SEC_ST_BAD_BD);
+			m.bd = mis;
+			wd_sec_bd_set_addr(&m.bd.data_lo, &m.bd.data_hi, (uintptr_t)&b->sgl);
+			CHECK_RC(wd_mem_unshare(&q, raw, rsz), 0);
+			free(raw);
+		}
 		/* A chain shorter than the job is refused. */
+		good = m.bd;
 		b->sgl.sge[2].len = 3;
 		b->sgl.entry_sum_in_sgl = 3;
+		b->sgl.data_bytes_in_sgl = 15;
 		CHECK_RC(run(&q, &m), WD_SEC_ST_BAD_BD);
+		/* A byte count that is not the entries' sum is refused. */
+		b->sgl.sge[2].len = 4;
+		m.bd = good;
+		CHECK_RC(run(&q, &m), WD_SEC_ST_BAD_BD);
+		b->sgl.data_bytes_in_sgl = 16;
+		m.bd = good;
+		CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
 		CHECK_RC(wd_mem_unshare(&q, &dsgl, sizeof(dsgl)), 0);
 	}
 
@@ -371,6 +430,32 @@ test_engine(void)
 	}
 	m.bd.w3 = 0;
 	CHECK_RC(run(&q, &m), WD_SEC_ST_BAD_BD);
+
+	/* Empty message: SHA-256("") and HMAC-SHA1(key, ""), the data address
+	 * unused (here never shared: a zero-length job reads nothing). */
+	{
+		static const uint8_t sha256_empty[8] = { 0xe3, 0xb0, 0xc4, 0x42, 0x98,
+							 0xfc, 0x1c, 0x14 };
+		/* RFC 4493 example 1: AES-CMAC of the empty message */
+		static const uint8_t cmac_empty[16] = { 0xbb, 0x1d, 0x69, 0x29, 0xe9, 0x59,
+							0x37, 0x28, 0x7f, 0xa3, 0x7d, 0x12,
+							0x9b, 0x75, 0x67, 0x46 };
+
+		memset(&m, 0, sizeof(m));
+		m.bd.w0 = HISI_SEC_AUTH_MAC << HISI_SEC_W0_AUTH_S;
+		m.bd.w1 = HISI_SEC_A_ALG_SHA256 << HISI_SEC_W1_A_ALG_S;
+		m.bd.w3 = 8u << HISI_SEC_W3_MAC_LEN_S;
+		set_addrs(&m.bd, b);
+		wd_sec_bd_set_addr(&m.bd.data_lo, &m.bd.data_hi, 0x10);
+		memset(b->mac, 0, sizeof(b->mac));
+		CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
+		CHECK(memcmp(b->mac, sha256_empty, 8) == 0, "SHA-256 of the empty message");
+		memcpy(b->akey, key, 16);
+		m.bd.w1 = HISI_SEC_A_ALG_AES_CMAC << HISI_SEC_W1_A_ALG_S;
+		m.bd.w3 = 4u << HISI_SEC_W3_MAC_LEN_S | 4u << HISI_SEC_W3_A_KEY_LEN_S;
+		CHECK_RC(run(&q, &m), WD_SEC_ST_OK);
+		CHECK(memcmp(b->mac, cmac_empty, 16) == 0, "AES-CMAC of the empty message");
+	}
 
 	/* Many in flight, completed out of order, returned in order. */
 	ms = calloc(400, sizeof(*ms));

@@ -13,8 +13,12 @@
 
 #include <rte_common.h>
 #include <rte_crypto.h>
+#include <rte_cycles.h>
+#include <rte_cpuflags.h>
 #include <rte_cryptodev.h>
 #include <rte_mbuf.h>
+#include <rte_memcpy.h>
+#include <rte_pause.h>
 #include <rte_prefetch.h>
 
 #include "wd_sec_pmd_private.h"
@@ -24,65 +28,91 @@ RTE_LOG_REGISTER_DEFAULT(wd_sec_logtype, NOTICE);
 
 /* --- enqueue ------------------------------------------------------------------ */
 
-/* Describe @m from byte @off on as a hardware SGL (chained when longer
- * than one SGL). Returns 0, or -1 if the chain is too long. */
-static int
-fill_sgl(struct hisi_sec_sgl *sgl, const struct rte_mbuf *m, uint32_t off)
+static inline struct hisi_sec_sgl *
+slot_sgl(struct wd_sec_qp *qp, uint32_t slot, unsigned int side)
 {
-	unsigned int n = 0;
+	return (struct hisi_sec_sgl *)(qp->dmem + (size_t)slot * WD_SEC_SLOT_SIZE +
+				       side * WD_SEC_SGL_STRIDE);
+}
+
+static inline rte_iova_t
+slot_iova(const struct wd_sec_qp *qp, uint32_t slot, size_t off)
+{
+	return qp->dmem_iova + (size_t)slot * WD_SEC_SLOT_SIZE + off;
+}
+
+/* Describe @len bytes of @m from byte @off on as one hardware SGL.
+ * Returns 0, or -1 if they need more entries or the chain is shorter. */
+static int
+fill_sgl(struct hisi_sec_sgl *sgl, const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	uint32_t left = len, n = 0, l;
 
 	while (m != NULL && off >= m->data_len) {
 		off -= m->data_len;
 		m = m->next;
 	}
-	sgl->next_sgl = 0;
-	for (; m != NULL; m = m->next, off = 0) {
+	for (; m != NULL && left != 0; m = m->next, off = 0) {
 		if (m->data_len == off)
 			continue;	/* the engine refuses empty entries */
 		if (n == HISI_SEC_SGL_ENTRIES)
 			return -1;	/* one SGL per side and op */
+		l = RTE_MIN((uint32_t)(m->data_len - off), left);
 		sgl->sge[n].buf = rte_pktmbuf_iova_offset(m, off);
-		sgl->sge[n].len = m->data_len - off;
+		sgl->sge[n].len = l;
+		left -= l;
 		n++;
 	}
-	if (n == 0)
+	if (n == 0 || left != 0)
 		return -1;
+	sgl->next_sgl = 0;
 	sgl->entry_sum_in_chain = (uint16_t)n;
 	sgl->entry_sum_in_sgl = (uint16_t)n;
+	sgl->data_bytes_in_sgl = len;
 	return 0;
 }
 
-/* Fill @bd for @op. Returns 0, or -1 when the op cannot be expressed (it
- * then goes to the engine as an empty BD and comes back refused). */
-static int
+/* Fill @bd for @op in ring slot @slot. Returns RTE_CRYPTO_OP_STATUS_SUCCESS,
+ * or the status the op completes with (it then goes to the engine as an
+ * empty BD, refused in order). */
+static uint8_t
 build_bd(struct wd_sec_qp *qp, struct hisi_sec_bd *bd, struct rte_crypto_op *op,
 	uint32_t slot)
 {
 	const struct wd_sec_session *s;
 	struct rte_crypto_sym_op *sym = op->sym;
 	struct rte_mbuf *src = sym->m_src, *dst = sym->m_dst;
-	uint32_t c_off = 0, a_off = 0, base, span = 0;
+	uint32_t c_off = 0, a_off = 0, base, span = 0, len;
 
-	if (unlikely(op->sess_type != RTE_CRYPTO_OP_WITH_SESSION || sym->session == NULL ||
-		     src == NULL))
-		return -1;
+	if (unlikely(op->sess_type != RTE_CRYPTO_OP_WITH_SESSION || sym->session == NULL))
+		return RTE_CRYPTO_OP_STATUS_INVALID_SESSION;
 	s = CRYPTODEV_GET_SYM_SESS_PRIV(sym->session);
+	if (unlikely(!s->has_cipher && !s->has_auth))
+		return RTE_CRYPTO_OP_STATUS_INVALID_SESSION;	/* cleared */
+	if (unlikely(src == NULL))
+		return RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
 	*bd = s->tmpl;
 	base = UINT32_MAX;
 	if (s->has_cipher) {
 		c_off = sym->cipher.data.offset;
 		if (unlikely(sym->cipher.data.length > HISI_SEC_MAX_CIPHER_LEN))
-			return -1;
+			return RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
 		wd_sec_bd_set_cipher_len(bd, sym->cipher.data.length);
 		base = c_off;
 		span = c_off + sym->cipher.data.length;
-		wd_sec_bd_set_addr(&bd->cipher_iv_lo, &bd->cipher_iv_hi,
-				   rte_crypto_op_ctophys_offset(op, s->iv_offset));
+		if (s->iv_len != 0) {
+			/* The IV goes to the slot's own memory: no op IOVA needed. */
+			rte_memcpy(qp->dmem + (size_t)slot * WD_SEC_SLOT_SIZE + WD_SEC_SLOT_IV_OFF,
+				   rte_crypto_op_ctod_offset(op, uint8_t *, s->iv_offset),
+				   s->iv_len);
+			wd_sec_bd_set_addr(&bd->cipher_iv_lo, &bd->cipher_iv_hi,
+					   slot_iova(qp, slot, WD_SEC_SLOT_IV_OFF));
+		}
 	}
 	if (s->has_auth) {
 		a_off = sym->auth.data.offset;
 		if (unlikely(sym->auth.data.length > HISI_SEC_W1_AUTH_LEN_M))
-			return -1;
+			return RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
 		wd_sec_bd_set_auth_len(bd, sym->auth.data.length);
 		base = RTE_MIN(base, a_off);
 		span = RTE_MAX(span, a_off + sym->auth.data.length);
@@ -92,67 +122,101 @@ build_bd(struct wd_sec_qp *qp, struct hisi_sec_bd *bd, struct rte_crypto_op *op,
 	c_off = s->has_cipher ? c_off - base : 0;
 	a_off = s->has_auth ? a_off - base : 0;
 	if (unlikely(c_off > HISI_SEC_MAX_OFFSET || a_off > HISI_SEC_MAX_OFFSET))
-		return -1;
+		return RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
 	wd_sec_bd_set_offsets(bd, c_off, a_off);
-	if (likely(rte_pktmbuf_is_contiguous(src) &&
-		   (dst == NULL || rte_pktmbuf_is_contiguous(dst)))) {
-		if (unlikely(span > src->data_len || (dst != NULL && span > dst->data_len)))
-			return -1;
+	len = span - base;	/* bytes the engine reads from base on */
+	if (likely(len == 0 || (rte_pktmbuf_is_contiguous(src) &&
+				(dst == NULL || rte_pktmbuf_is_contiguous(dst))))) {
+		if (unlikely(span > rte_pktmbuf_data_len(src) ||
+			     (dst != NULL && span > rte_pktmbuf_data_len(dst))))
+			return RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
 		wd_sec_bd_set_addr(&bd->data_lo, &bd->data_hi, rte_pktmbuf_iova_offset(src, base));
 		if (dst != NULL) {
 			bd->w0 |= HISI_SEC_W0_DE;
 			wd_sec_bd_set_addr(&bd->dst_lo, &bd->dst_hi,
 					   rte_pktmbuf_iova_offset(dst, base));
 		}
-		return 0;
+		return RTE_CRYPTO_OP_STATUS_SUCCESS;
 	}
-	/* Chained mbufs: hardware SGLs in this slot's own memory. */
-	if (unlikely(span > rte_pktmbuf_pkt_len(src) ||
-		     (dst != NULL && span > rte_pktmbuf_pkt_len(dst))))
-		return -1;
+	/* Chained mbufs: hardware SGLs in this slot's own memory, covering
+	 * only the bytes of the op. */
 	bd->w1 |= HISI_SEC_W1_ADDR_TYPE;
-	if (fill_sgl(&qp->sgl[2 * slot], src, base) != 0)
-		return -1;
-	wd_sec_bd_set_addr(&bd->data_lo, &bd->data_hi,
-			   qp->sgl_iova + 2 * slot * sizeof(struct hisi_sec_sgl));
+	if (fill_sgl(slot_sgl(qp, slot, 0), src, base, len) != 0)
+		return RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
+	wd_sec_bd_set_addr(&bd->data_lo, &bd->data_hi, slot_iova(qp, slot, 0));
 	if (dst != NULL) {
-		if (fill_sgl(&qp->sgl[2 * slot + 1], dst, base) != 0)
-			return -1;
+		if (fill_sgl(slot_sgl(qp, slot, 1), dst, base, len) != 0)
+			return RTE_CRYPTO_OP_STATUS_INVALID_ARGS;
 		bd->w0 |= HISI_SEC_W0_DE;
 		wd_sec_bd_set_addr(&bd->dst_lo, &bd->dst_hi,
-				   qp->sgl_iova + (2 * slot + 1) * sizeof(struct hisi_sec_sgl));
+				   slot_iova(qp, slot, WD_SEC_SGL_STRIDE));
 	}
+	return RTE_CRYPTO_OP_STATUS_SUCCESS;
+}
+
+/* Put @op on the hardware ring. Returns 0, or -1 when the ring is full. */
+static inline int
+submit(struct wd_sec_qp *qp, struct rte_crypto_op *op)
+{
+	struct wd_sec_ring *r = qp->ring;
+	struct hisi_sec_bd *bd = wd_sec_ring_next(r);
+	uint8_t st;
+
+	if (bd == NULL)
+		return -1;
+	/* The engine wrote the next BDs last: ask for them early. */
+	rte_prefetch0_write(&r->bd[(r->tail + 2) % HISI_SEC_DEPTH]);
+	st = build_bd(qp, bd, op, r->tail % HISI_SEC_DEPTH);
+	if (likely(st == RTE_CRYPTO_OP_STATUS_SUCCESS)) {
+		op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
+	} else {
+		/* An empty BD keeps the order; the op keeps the PMD's status. */
+		memset(bd, 0, sizeof(*bd));
+		op->status = st;
+		qp->stats.enqueue_err_count++;
+	}
+	wd_sec_ring_commit(r, op);
 	return 0;
+}
+
+/* Move backlogged ops to the hardware ring while it has room. */
+static inline unsigned int
+backlog_drain(struct wd_sec_qp *qp)
+{
+	unsigned int n = 0;
+
+	while (qp->bl_head != qp->bl_tail &&
+	       submit(qp, qp->backlog[qp->bl_head & qp->bl_mask]) == 0) {
+		qp->bl_head++;
+		n++;
+	}
+	return n;
 }
 
 uint16_t
 wd_sec_enqueue_burst(void *queue_pair, struct rte_crypto_op **ops, uint16_t nb_ops)
 {
 	struct wd_sec_qp *qp = queue_pair;
-	struct wd_sec_ring *r = qp->ring;
-	struct hisi_sec_bd *bd;
-	uint16_t n;
+	uint32_t held, n, hw = 0;
 
+	held = wd_sec_ring_inflight(qp->ring) + (qp->bl_tail - qp->bl_head);
+	/* back-pressure at nb_descriptors */
+	nb_ops = (uint16_t)RTE_MIN((uint32_t)nb_ops, qp->nb_desc - held);
+	if (unlikely(qp->bl_head != qp->bl_tail))
+		hw += backlog_drain(qp);
 	for (n = 0; n < nb_ops; n++) {
-		if (wd_sec_ring_inflight(r) >= qp->max_inflight)
-			break;
-		bd = wd_sec_ring_next(r);
-		if (bd == NULL)
-			break;	/* back-pressure */
-		/* The engine wrote the next BDs last: ask for them early. */
-		rte_prefetch0_write(&r->bd[(r->tail + 2) % HISI_SEC_DEPTH]);
-		if (unlikely(build_bd(qp, bd, ops[n], r->tail % HISI_SEC_DEPTH) != 0)) {
-			/* An empty BD: the engine refuses it, in order. */
-			memset(bd, 0, sizeof(*bd));
+		if (qp->bl_head == qp->bl_tail && submit(qp, ops[n]) == 0) {
+			hw++;
+			continue;
 		}
+		/* hardware ring full: wait behind it, in order */
 		ops[n]->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
-		wd_sec_ring_commit(r, ops[n]);
+		qp->backlog[qp->bl_tail++ & qp->bl_mask] = ops[n];
 	}
-	if (n != 0)
-		wd_sec_ring_doorbell(r);
-	qp->stats.enqueued_count += n;
-	qp->stats.enqueue_err_count += nb_ops - n;
-	return n;
+	if (hw != 0)
+		wd_sec_ring_doorbell(qp->ring);
+	qp->stats.enqueued_count += nb_ops;
+	return nb_ops;
 }
 
 /* --- dequeue ------------------------------------------------------------------- */
@@ -165,35 +229,97 @@ static const uint8_t status_map[] = {
 	[WD_SEC_ST_ECC] = RTE_CRYPTO_OP_STATUS_ERROR,
 };
 
+/* The oldest finished op on the ring (status set), or NULL. */
+static inline struct rte_crypto_op *
+retire_one(struct wd_sec_qp *qp)
+{
+	struct wd_sec_ring *r = qp->ring;
+	struct rte_crypto_op *op;
+	struct hisi_sec_bd *bd;
+	void *cookie;
+
+	rte_prefetch0(&r->bd[(r->ci + 2) % HISI_SEC_DEPTH]);
+	bd = wd_sec_ring_oldest(r, &cookie);
+	if (bd == NULL)
+		return NULL;
+	op = cookie;
+	/* An op the PMD refused at enqueue keeps the status it gave. */
+	if (likely(op->status == RTE_CRYPTO_OP_STATUS_NOT_PROCESSED))
+		op->status = status_map[wd_sec_ring_status(r, bd)];
+	wd_sec_ring_retire(r);
+	return op;
+}
+
 uint16_t
 wd_sec_dequeue_burst(void *queue_pair, struct rte_crypto_op **ops, uint16_t nb_ops)
 {
 	struct wd_sec_qp *qp = queue_pair;
-	struct wd_sec_ring *r = qp->ring;
 	struct rte_crypto_op *op;
-	struct hisi_sec_bd *bd;
-	enum wd_sec_status st;
-	void *cookie;
 	uint16_t n;
 
-	wd_sec_ring_reap(r);
+	wd_sec_ring_reap(qp->ring);
 	for (n = 0; n < nb_ops; n++) {
-		rte_prefetch0(&r->bd[(r->ci + 2) % HISI_SEC_DEPTH]);
-		bd = wd_sec_ring_oldest(r, &cookie);
-		if (bd == NULL)
+		op = retire_one(qp);
+		if (op == NULL)
 			break;
-		op = cookie;
-		st = wd_sec_ring_status(r, bd);
-		op->status = status_map[st];
-		qp->stats.dequeue_err_count += st != WD_SEC_ST_OK;
-		wd_sec_ring_retire(r);
+		qp->stats.dequeue_err_count += op->status != RTE_CRYPTO_OP_STATUS_SUCCESS;
 		ops[n] = op;
 	}
+	if (qp->bl_head != qp->bl_tail && backlog_drain(qp) != 0)
+		wd_sec_ring_doorbell(qp->ring);
 	qp->stats.dequeued_count += n;
 	return n;
 }
 
+unsigned int
+wd_sec_qp_flush(struct wd_sec_qp *qp, uint8_t status)
+{
+	struct rte_crypto_op *op;
+	uint64_t deadline = rte_get_timer_cycles() + rte_get_timer_hz() / 10;
+	unsigned int failed = 0;
+
+	/* Let the engine finish what it has (up to 100 ms): those ops get
+	 * their real status; the rest, and the backlog, fail with @status. */
+	while (wd_sec_ring_inflight(qp->ring) != 0 && rte_get_timer_cycles() < deadline) {
+		wd_sec_ring_reap(qp->ring);
+		while (retire_one(qp) != NULL)
+			;
+		rte_pause();
+	}
+	while (wd_sec_ring_inflight(qp->ring) != 0) {
+		op = qp->ring->cookie[qp->ring->ci % HISI_SEC_DEPTH];
+		op->status = status;
+		qp->ring->ci++;
+		failed++;
+	}
+	for (; qp->bl_head != qp->bl_tail; qp->bl_head++, failed++)
+		qp->backlog[qp->bl_head & qp->bl_mask]->status = status;
+	return failed;
+}
+
 /* --- the wd bus driver ------------------------------------------------------------- */
+
+/*
+ * Who does the work: a SEC engine or a kernel engine is a hardware
+ * accelerator to the application; the in-process model (emu backend) is
+ * OpenSSL on the application's own CPUs, so it says what that CPU offers.
+ */
+static uint64_t
+engine_flags(const struct rte_wd_device *wdev)
+{
+	uint64_t ff = 0;
+
+	if (!wdev->info.emulated)
+		return RTE_CRYPTODEV_FF_HW_ACCELERATED;
+#if defined(RTE_ARCH_X86)
+	if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AES) > 0)
+		ff |= RTE_CRYPTODEV_FF_CPU_AESNI;
+#elif defined(RTE_ARCH_ARM64)
+	if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AES) > 0)
+		ff |= RTE_CRYPTODEV_FF_CPU_ARM_CE;
+#endif
+	return ff;
+}
 
 static int
 wd_sec_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
@@ -224,7 +350,7 @@ wd_sec_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 	dev->dequeue_burst = wd_sec_dequeue_burst;
 	dev->feature_flags = RTE_CRYPTODEV_FF_SYMMETRIC_CRYPTO |
 		RTE_CRYPTODEV_FF_SYM_OPERATION_CHAINING |
-		RTE_CRYPTODEV_FF_HW_ACCELERATED |
+		engine_flags(wdev) |
 		RTE_CRYPTODEV_FF_IN_PLACE_SGL |
 		RTE_CRYPTODEV_FF_OOP_SGL_IN_SGL_OUT |
 		RTE_CRYPTODEV_FF_OOP_SGL_IN_LB_OUT |
@@ -237,6 +363,10 @@ wd_sec_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 	if (wdev->kvargs != NULL && rte_kvargs_count(wdev->kvargs, RTE_WD_ARG_QUEUES) != 0)
 		priv->max_qps = wdev->queues;
 	priv->max_qps = RTE_MIN(priv->max_qps, (unsigned int)WD_SEC_MAX_QPS);
+	if (wd_sec_caps_probe(dev) != 0) {
+		rte_cryptodev_pmd_destroy(dev);
+		return -ENOMEM;
+	}
 	wdev->priv = dev;
 	rte_cryptodev_pmd_probing_finish(dev);
 	WD_SEC_LOG(INFO, "%s: cryptodev %u, up to %u queue pairs", wdev->info.name,

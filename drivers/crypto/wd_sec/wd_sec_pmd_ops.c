@@ -12,6 +12,7 @@
 #include <rte_common.h>
 #include <rte_cryptodev.h>
 #include <rte_malloc.h>
+#include <rte_memzone.h>
 
 #include "wd_sec_pmd_private.h"
 
@@ -95,12 +96,19 @@ static int
 wd_sec_qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
 {
 	struct wd_sec_qp *qp = dev->data->queue_pairs[qp_id];
+	unsigned int failed;
 
 	if (qp == NULL)
 		return 0;
+	/* Ops still held are not lost silently: they finish or fail. */
+	failed = wd_sec_qp_flush(qp, RTE_CRYPTO_OP_STATUS_ERROR);
+	if (failed != 0)
+		WD_SEC_LOG(WARNING, "%s: queue pair %u released with %u ops not done: failed",
+			   dev->data->name, qp_id, failed);
 	/* The engine stops touching the ring and our memory before this returns. */
 	rte_wd_queue_release(qp->wdev, &qp->q);
-	rte_free(qp->sgl);
+	rte_memzone_free(qp->mz);
+	rte_free(qp->backlog);
 	rte_free(qp);
 	dev->data->queue_pairs[qp_id] = NULL;
 	return 0;
@@ -124,7 +132,7 @@ wd_sec_info_get(struct rte_cryptodev *dev, struct rte_cryptodev_info *info)
 	info->driver_id = wd_sec_driver_id;
 	info->driver_name = RTE_STR(CRYPTODEV_NAME_WD_SEC_PMD);
 	info->feature_flags = dev->feature_flags;
-	info->capabilities = wd_sec_caps;
+	info->capabilities = priv->caps;
 	info->max_nb_queue_pairs = priv->max_qps;
 	info->sym.max_nb_sessions = 0;	/* sessions are the application's memory */
 	info->min_mbuf_headroom_req = 0;
@@ -167,37 +175,53 @@ wd_sec_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
 	const struct rte_cryptodev_qp_conf *conf, int socket_id)
 {
 	struct wd_sec_private *priv = dev->data->dev_private;
-	size_t sgl_size = 2 * HISI_SEC_DEPTH * sizeof(struct hisi_sec_sgl);
+	char name[RTE_MEMZONE_NAMESIZE];
 	struct wd_sec_qp *qp;
+	uint32_t bl_size;
 	int rc;
 
 	if (dev->data->queue_pairs[qp_id] != NULL)
 		wd_sec_qp_release(dev, qp_id);
-	if (conf->nb_descriptors == 0)
+	if (conf->nb_descriptors == 0 || conf->nb_descriptors > WD_SEC_MAX_DESC) {
+		WD_SEC_LOG(ERR, "%s: queue pair %u: %u descriptors, 1..%u supported",
+			   dev->data->name, qp_id, conf->nb_descriptors, WD_SEC_MAX_DESC);
 		return -EINVAL;
+	}
 	qp = rte_zmalloc_socket("wd_sec_qp", sizeof(*qp), RTE_CACHE_LINE_SIZE, socket_id);
 	if (qp == NULL)
 		return -ENOMEM;
-	/* SGLs in DPDK memory: the device reads them. */
-	qp->sgl = rte_zmalloc_socket("wd_sec_sgl", sgl_size, 64, socket_id);
-	if (qp->sgl == NULL) {
+	/* Ops beyond the hardware ring wait in the backlog. */
+	bl_size = rte_align32pow2(conf->nb_descriptors);
+	qp->backlog = rte_zmalloc_socket("wd_sec_backlog", bl_size * sizeof(qp->backlog[0]),
+					 RTE_CACHE_LINE_SIZE, socket_id);
+	/* Per-slot SGLs and IVs: the device reads them, so one IOVA-contiguous
+	 * zone (an rte_malloc block may span pages that are not). */
+	snprintf(name, sizeof(name), "wd_sec_%u_qp%u", dev->data->dev_id, qp_id);
+	qp->mz = rte_memzone_reserve_aligned(name, (size_t)HISI_SEC_DEPTH * WD_SEC_SLOT_SIZE,
+					     socket_id, RTE_MEMZONE_IOVA_CONTIG, 64);
+	if (qp->backlog == NULL || qp->mz == NULL) {
+		rte_memzone_free(qp->mz);
+		rte_free(qp->backlog);
 		rte_free(qp);
 		return -ENOMEM;
 	}
-	qp->sgl_iova = rte_malloc_virt2iova(qp->sgl);
+	memset(qp->mz->addr, 0, qp->mz->len);
+	qp->dmem = qp->mz->addr;
+	qp->dmem_iova = qp->mz->iova;
+	qp->bl_mask = bl_size - 1;
+	qp->nb_desc = conf->nb_descriptors;
 	qp->wdev = priv->wdev;
 	qp->id = qp_id;
 	rc = rte_wd_queue_request(priv->wdev, HISI_SEC_ALG, &qp->q);
 	if (rc != 0) {
 		WD_SEC_LOG(ERR, "%s: queue pair %u: no WrapDrive queue: %s", dev->data->name,
 			   qp_id, strerror(-rc));
-		rte_free(qp->sgl);
+		rte_memzone_free(qp->mz);
+		rte_free(qp->backlog);
 		rte_free(qp);
 		return rc;
 	}
 	qp->ring = wd_sec_ring(&qp->q);
-	/* nb_descriptors above the ring is honoured as back-pressure. */
-	qp->max_inflight = RTE_MIN(conf->nb_descriptors, (uint32_t)HISI_SEC_MAX_INFLIGHT);
 	dev->data->queue_pairs[qp_id] = qp;
 	return 0;
 }
@@ -263,6 +287,7 @@ set_cipher(struct wd_sec_session *s, const struct rte_crypto_cipher_xform *x,
 		return -ENOTSUP;
 	memcpy(s->cipher_key, x->key.data, x->key.length);
 	s->iv_offset = x->iv.offset;
+	s->iv_len = (uint8_t)iv_len;
 	s->has_cipher = 1;
 	s->tmpl.w0 |= mode << HISI_SEC_W0_C_MODE_S |
 		(x->op == RTE_CRYPTO_CIPHER_OP_ENCRYPT ? HISI_SEC_CIPHER_ENCRYPT :
@@ -366,6 +391,156 @@ wd_sec_session_clear(struct rte_cryptodev *dev, struct rte_cryptodev_sym_session
 {
 	/* keys do not outlive the session */
 	memset(CRYPTODEV_GET_SYM_SESS_PRIV(sess), 0, sizeof(struct wd_sec_session));
+}
+
+/* --- capabilities that work here ------------------------------------------ */
+
+/* Bytes the probe needs in DMA-able memory. */
+struct probe_mem {
+	struct wd_sec_session s;
+	uint8_t data[64];
+	uint8_t iv[16];
+	uint8_t mac[64];
+};
+
+/* One BD through @q: 0 when the device completes it successfully. */
+static int
+probe_bd(struct wd_queue *q, const struct hisi_sec_bd *bd)
+{
+	struct wd_sec_msg m;
+	void *resp;
+
+	memset(&m, 0, sizeof(m));
+	m.bd = *bd;
+	if (wd_send_sync(q, &m, 1000) != 0 || wd_recv_sync(q, &resp, 1000) != 0 ||
+	    resp != &m)
+		return -1;
+	return m.status == WD_SEC_ST_OK ? 0 : -1;
+}
+
+/* Does @cap with a key of @klen bytes work on @q? */
+static int
+probe_one(struct wd_queue *q, struct probe_mem *pm, rte_iova_t iova,
+	const struct rte_cryptodev_symmetric_capability *cap, unsigned int klen)
+{
+	struct rte_crypto_cipher_xform cx;
+	struct rte_crypto_auth_xform ax;
+	struct hisi_sec_bd bd;
+	uint8_t key[64];
+	unsigned int i;
+	int rc;
+
+	/* distinct bytes: XTS refuses two equal key halves */
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i + 1);
+	memset(&pm->s, 0, sizeof(pm->s));
+	pm->s.tmpl.w2 = 1u << HISI_SEC_W2_GRAN_NUM_S;
+	if (cap->xform_type == RTE_CRYPTO_SYM_XFORM_CIPHER) {
+		memset(&cx, 0, sizeof(cx));
+		cx.op = RTE_CRYPTO_CIPHER_OP_ENCRYPT;
+		cx.algo = cap->cipher.algo;
+		cx.key.data = key;
+		cx.key.length = klen;
+		cx.iv.length = cap->cipher.iv_size.min;
+		rc = set_cipher(&pm->s, &cx, iova + offsetof(struct probe_mem, s.cipher_key));
+		bd = pm->s.tmpl;
+		wd_sec_bd_set_cipher_len(&bd, 16);
+		wd_sec_bd_set_addr(&bd.cipher_iv_lo, &bd.cipher_iv_hi,
+				   iova + offsetof(struct probe_mem, iv));
+	} else {
+		memset(&ax, 0, sizeof(ax));
+		ax.op = RTE_CRYPTO_AUTH_OP_GENERATE;
+		ax.algo = cap->auth.algo;
+		ax.key.data = key;
+		ax.key.length = klen;
+		ax.digest_length = cap->auth.digest_size.max;
+		rc = set_auth(&pm->s, &ax, iova + offsetof(struct probe_mem, s.auth_key));
+		bd = pm->s.tmpl;
+		wd_sec_bd_set_auth_len(&bd, 16);
+		wd_sec_bd_set_addr(&bd.mac_lo, &bd.mac_hi, iova + offsetof(struct probe_mem, mac));
+	}
+	if (rc != 0)
+		return -1;
+	wd_sec_bd_set_addr(&bd.data_lo, &bd.data_hi, iova + offsetof(struct probe_mem, data));
+	return probe_bd(q, &bd);
+}
+
+/*
+ * Run every capability (each key size) once on a queue of the device and
+ * keep what completes: an engine may lack an algorithm (the emulated one
+ * has single DES only with OpenSSL's legacy provider). A key-size range
+ * with a hole in it is dropped whole. Without a free queue, the SEC v1
+ * list is kept as it is.
+ */
+int
+wd_sec_caps_probe(struct rte_cryptodev *dev)
+{
+	struct wd_sec_private *priv = dev->data->dev_private;
+	const struct rte_cryptodev_capabilities *c;
+	struct rte_crypto_param_range *kr;
+	struct probe_mem *pm;
+	struct wd_queue q;
+	unsigned int n = 0, k, lo, hi, ok;
+	rte_iova_t iova;
+	int rc;
+
+	RTE_BUILD_BUG_ON(RTE_DIM(wd_sec_caps) > RTE_DIM(priv->caps));
+	memcpy(priv->caps, wd_sec_caps, sizeof(wd_sec_caps));
+	pm = rte_zmalloc("wd_sec_probe", sizeof(*pm), 64);
+	if (pm == NULL)
+		return -ENOMEM;
+	iova = rte_malloc_virt2iova(pm);
+	rc = rte_wd_queue_request(priv->wdev, HISI_SEC_ALG, &q);
+	if (rc != 0) {
+		WD_SEC_LOG(WARNING, "%s: no queue to probe capabilities: %s", dev->data->name,
+			   strerror(-rc));
+		rte_free(pm);
+		return 0;
+	}
+	for (c = wd_sec_caps; c->op != RTE_CRYPTO_OP_TYPE_UNDEFINED; c++) {
+		struct rte_cryptodev_capabilities cap = *c;
+		unsigned int step, works = 0;
+
+		if (cap.sym.xform_type == RTE_CRYPTO_SYM_XFORM_AUTH) {
+			/* one typical key: none, AES-128, or 20 bytes for HMAC */
+			kr = &cap.sym.auth.key_size;
+			ok = probe_one(&q, pm, iova, &cap.sym,
+				       kr->max == 0 ? 0 : kr->max == 16 ? 16 : 20) == 0;
+		} else {
+			/* every cipher key size; a range with a hole is dropped */
+			kr = &cap.sym.cipher.key_size;
+			step = kr->increment != 0 ? kr->increment : kr->max - kr->min + 1;
+			lo = UINT32_MAX;
+			hi = 0;
+			for (k = kr->min; k <= kr->max; k += step) {
+				if (probe_one(&q, pm, iova, &cap.sym, k) != 0)
+					continue;
+				lo = RTE_MIN(lo, k);
+				hi = k;
+				works++;
+			}
+			ok = works != 0 && works == (hi - lo) / step + 1;
+			if (ok) {
+				kr->min = (uint16_t)lo;
+				kr->max = (uint16_t)hi;
+				kr->increment = lo == hi ? 0 : kr->increment;
+			}
+		}
+		if (!ok) {
+			WD_SEC_LOG(INFO, "%s: %s not offered: the device does not complete it",
+				   dev->data->name,
+				   cap.sym.xform_type == RTE_CRYPTO_SYM_XFORM_CIPHER ?
+				   rte_crypto_cipher_algorithm_strings[cap.sym.cipher.algo] :
+				   rte_crypto_auth_algorithm_strings[cap.sym.auth.algo]);
+			continue;
+		}
+		priv->caps[n++] = cap;
+	}
+	priv->caps[n] = (struct rte_cryptodev_capabilities)RTE_CRYPTODEV_END_OF_CAPABILITIES_LIST();
+	rte_wd_queue_release(priv->wdev, &q);
+	memset(pm, 0, sizeof(*pm));
+	rte_free(pm);
+	return 0;
 }
 
 static struct rte_cryptodev_ops ops = {

@@ -25,24 +25,50 @@ extern uint8_t wd_sec_driver_id;
  * A session: a BD template with everything that does not change per
  * operation, and the keys it points at. It lives in the session mempool
  * (DPDK memory, so the device can read the keys) and is never written on
- * the data path, so any number of lcores can share it.
+ * the data path, so any number of lcores can share it. BDs in flight
+ * point at its keys: the application must not clear or free a session
+ * while operations that use it are enqueued and not yet dequeued (DPDK's
+ * rule for every PMD; see doc/guides/cryptodevs/wd_sec.rst).
  */
 struct wd_sec_session {
 	struct hisi_sec_bd tmpl;
 	uint8_t cipher_key[64];
 	uint8_t auth_key[64];	/* zero-padded to whole words */
 	uint16_t iv_offset;	/* in the op */
+	uint8_t iv_len;		/* copied to the slot's IV buffer per op */
 	uint8_t has_cipher;
 	uint8_t has_auth;
 } __rte_aligned(64);
 
-/* Per queue pair: one WrapDrive queue. */
+/*
+ * Device memory of one hardware ring slot, in an IOVA-contiguous memzone:
+ * the source and destination hardware SGLs (64-byte aligned, as SEC v1
+ * requires) and the op's IV, copied there at enqueue (op->phys_addr is
+ * not trusted: applications may keep ops where it is never set).
+ */
+#define WD_SEC_SGL_STRIDE	RTE_ALIGN_CEIL(sizeof(struct hisi_sec_sgl), 64)
+#define WD_SEC_SLOT_IV_OFF	(2 * WD_SEC_SGL_STRIDE)
+#define WD_SEC_SLOT_SIZE	(WD_SEC_SLOT_IV_OFF + 64)
+
+/*
+ * Descriptors per queue pair: up to HISI_SEC_MAX_INFLIGHT go to the
+ * hardware ring, the rest wait in order in a software ring in front of it
+ * (as Linux's SEC v1 driver queues requests behind its hardware queue).
+ */
+#define WD_SEC_MAX_DESC		32768
+
+/* Per queue pair: one WrapDrive queue and its backlog. */
 struct wd_sec_qp {
 	struct wd_sec_ring *ring;	/* of q */
-	uint32_t max_inflight;
-	struct hisi_sec_sgl *sgl;	/* two per ring slot: source, destination */
-	rte_iova_t sgl_iova;
+	uint8_t *dmem;			/* WD_SEC_SLOT_SIZE per ring slot */
+	rte_iova_t dmem_iova;
+	struct rte_crypto_op **backlog;	/* FIFO of accepted ops not yet on the ring */
+	uint32_t bl_mask;
+	uint32_t bl_head;		/* free-running: next to move to the ring */
+	uint32_t bl_tail;		/* free-running: next free entry */
+	uint32_t nb_desc;		/* ops accepted and not yet dequeued, at most */
 	struct rte_cryptodev_stats stats;
+	const struct rte_memzone *mz;
 	struct wd_queue q;
 	struct rte_wd_device *wdev;
 	uint16_t id;
@@ -51,7 +77,14 @@ struct wd_sec_qp {
 struct wd_sec_private {
 	struct rte_wd_device *wdev;
 	unsigned int max_qps;	/* queues=N when given, else what is free */
+	/* what this device was seen to do at probe (END-terminated) */
+	struct rte_cryptodev_capabilities caps[24];
 };
+
+/* Probe which capabilities work on @dev's device; fills priv->caps. */
+int wd_sec_caps_probe(struct rte_cryptodev *dev);
+/* Complete every op still held by @qp with @status (queue pair release). */
+unsigned int wd_sec_qp_flush(struct wd_sec_qp *qp, uint8_t status);
 
 extern struct rte_cryptodev_ops *wd_sec_pmd_ops;
 
