@@ -6,8 +6,11 @@
  * The wd bus and dma_wd_dummy inside a real EAL, on emulated devices.
  * One scenario per run (EAL initialises once per process):
  *   test_bus_wd <scenario> [EAL args...]
- * Scenarios: scan, allow, block, baddevargs, hotplug, dma, fakesysfs.
- * WD_EMU must declare two wd_dummy_v1 devices with 4 queues each.
+ * Scenarios: scan, allow, block, baddevargs, hotplug, dma, fakesysfs,
+ * numa, leavestarted.
+ * WD_EMU must declare two wd_dummy_v1 devices with 4 queues each (numa and
+ * leavestarted add a hisi_sec_v1 and a hisi_hns_v1 device). After
+ * rte_eal_cleanup() every device has all its instances free again.
  */
 
 #include <errno.h>
@@ -17,14 +20,18 @@
 #include <string.h>
 
 #include <rte_bus.h>
+#include <rte_cryptodev.h>
 #include <rte_dev.h>
 #include <rte_dmadev.h>
 #include <rte_eal.h>
+#include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
+#include <rte_mbuf.h>
 #include <rte_memory.h>
 
 #include <wd.h>
+#include <wd_drv.h>
 
 #include "../unit/fake_sysfs.h"
 #include "../unit/wd_test.h"
@@ -245,6 +252,93 @@ scenario_dma(void)
 	free(ext);
 }
 
+/* Every device reports a real NUMA node (numa_zone_id unknown in WD_EMU
+ * here): the node of the memory the queues are made in, never -1. */
+static void
+scenario_numa(void)
+{
+	struct rte_dev_iterator it;
+	struct rte_device *dev;
+	struct rte_dma_info info;
+	int16_t id;
+	uint16_t port;
+	int n = 0, node = wd_mem_node(NULL);
+
+	CHECK(node >= 0, "node of this thread's memory %d", node);
+	RTE_DEV_FOREACH(dev, "bus=wd", &it) {
+		CHECK(rte_dev_numa_node(dev) == node, "%s: numa_node %d, memory on %d",
+		      rte_dev_name(dev), rte_dev_numa_node(dev), node);
+		n++;
+	}
+	CHECK(n == 4, "4 devices on the bus, found %d", n);
+	for (id = 0; id < 2; id++) {
+		CHECK_RC(rte_dma_info_get(id, &info), 0);
+		CHECK(info.numa_node == node, "dmadev %d numa_node %d", id, info.numa_node);
+	}
+	CHECK(rte_cryptodev_count() == 1, "%u cryptodevs", rte_cryptodev_count());
+	CHECK(rte_cryptodev_socket_id(0) == node, "cryptodev socket %d",
+	      rte_cryptodev_socket_id(0));
+	CHECK_RC(rte_dev_probe("net_wd0,dev=hisi_hns0"), 0);
+	n = 0;
+	RTE_ETH_FOREACH_DEV(port) {
+		CHECK(rte_eth_dev_socket_id(port) == node, "port %u socket %d", port,
+		      rte_eth_dev_socket_id(port));
+		n++;
+	}
+	CHECK(n == 1, "%d ports", n);
+}
+
+/* An application that exits without stopping anything: rte_eal_cleanup()
+ * stops, closes and returns every queue (checked in main). */
+static void
+scenario_leavestarted(void)
+{
+	const struct rte_dma_vchan_conf vconf = { .direction = RTE_DMA_DIR_MEM_TO_MEM,
+						  .nb_desc = 64 };
+	const struct rte_dma_conf dconf = { .nb_vchans = 1 };
+	struct rte_cryptodev_config cconf = { .socket_id = 0, .nb_queue_pairs = 1 };
+	struct rte_cryptodev_qp_conf qconf = { .nb_descriptors = 128 };
+	struct rte_eth_conf econf;
+	struct rte_mempool *mp;
+	uint8_t *buf = rte_malloc(NULL, 8192, 64);
+	int16_t id = (int16_t)rte_dma_get_dev_id_by_name("wd_dummy0");
+	int cid = rte_cryptodev_get_dev_id("hisi_sec0");
+	uint16_t port;
+	int i;
+
+	memset(&econf, 0, sizeof(econf));
+	CHECK(id >= 0 && cid >= 0 && buf != NULL, "dmadev %d, cryptodev %d", id, cid);
+	if (id < 0 || cid < 0 || buf == NULL)
+		return;
+	CHECK_RC(rte_dma_configure(id, &dconf), 0);
+	CHECK_RC(rte_dma_vchan_setup(id, 0, &vconf), 0);
+	CHECK_RC(rte_dma_start(id), 0);
+	/* jobs left in flight, never completed by the application */
+	for (i = 0; i < 8; i++)
+		CHECK(rte_dma_copy(id, 0, rte_malloc_virt2iova(buf),
+				   rte_malloc_virt2iova(buf) + 4096, 4096, 0) >= 0, "copy %d", i);
+	CHECK_RC(rte_dma_submit(id, 0), 0);
+	CHECK_RC(rte_cryptodev_configure((uint8_t)cid, &cconf), 0);
+	CHECK_RC(rte_cryptodev_queue_pair_setup((uint8_t)cid, 0, &qconf, 0), 0);
+	CHECK_RC(rte_cryptodev_start((uint8_t)cid), 0);
+	CHECK(free_instances("hisi_sec0") >= 0, "sec device");
+	mp = rte_pktmbuf_pool_create("ls_mp", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	CHECK(mp != NULL, "mbuf pool");
+	CHECK_RC(rte_dev_probe("net_wd0,dev=hisi_hns0,queues=2"), 0);
+	CHECK_RC(rte_eth_dev_get_port_by_name("net_wd0", &port), 0);
+	CHECK_RC(rte_eth_dev_configure(port, 2, 2, &econf), 0);
+	for (i = 0; i < 2 && mp != NULL; i++) {
+		CHECK_RC(rte_eth_rx_queue_setup(port, (uint16_t)i, 128, 0, NULL, mp), 0);
+		CHECK_RC(rte_eth_tx_queue_setup(port, (uint16_t)i, 128, 0, NULL), 0);
+	}
+	CHECK_RC(rte_eth_dev_start(port), 0);
+	CHECK(free_instances("wd_dummy0") == 3 && free_instances("hisi_sec0") == 15 &&
+	      free_instances("hisi_hns0") == 14, "queues taken: %d %d %d",
+	      free_instances("wd_dummy0"), free_instances("hisi_sec0"),
+	      free_instances("hisi_hns0"));
+	/* the buffers and pool stay: DPDK frees its memory itself */
+}
+
 /* A kernel device on a fake sysfs tree next to the emulated ones: on the
  * bus, its probe fails cleanly (no mdev behind it), the others work. */
 static char *fake;
@@ -292,10 +386,12 @@ main(int argc, char **argv)
 		{ "scan", scenario_scan }, { "allow", scenario_allow },
 		{ "block", scenario_block }, { "baddevargs", scenario_baddevargs },
 		{ "hotplug", scenario_hotplug }, { "dma", scenario_dma },
-		{ "fakesysfs", scenario_fakesysfs },
+		{ "fakesysfs", scenario_fakesysfs }, { "numa", scenario_numa },
+		{ "leavestarted", scenario_leavestarted },
 	};
+	struct wd_dev_info *before = NULL;
 	unsigned int i;
-	int rc;
+	int nb_before, rc;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: %s scenario [EAL args]\n", argv[0]);
@@ -303,6 +399,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "fakesysfs") == 0)
 		fake_setup();
+	nb_before = wd_scan(&before);
+	CHECK(nb_before >= 2, "%d devices before EAL", nb_before);
 	logf = fmemopen(logbuf, sizeof(logbuf) - 1, "w");
 	rte_openlog_stream(logf);
 	rc = rte_eal_init(argc - 1, argv + 1);
@@ -314,10 +412,17 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], scenarios[i].name) == 0)
 			scenarios[i].fn();
 	CHECK_RC(rte_eal_cleanup(), 0);
+	CHECK(strstr(logs(), "remove failed") == NULL && strstr(logs(), "left") == NULL,
+	      "cleanup complained");
 	/* Cleanup released every queue. */
 	CHECK(free_instances("wd_dummy0") == 4 && free_instances("wd_dummy1") == 4,
 	      "after cleanup: %d %d free", free_instances("wd_dummy0"),
 	      free_instances("wd_dummy1"));
+	for (rc = 0; rc < nb_before; rc++)
+		CHECK(free_instances(before[rc].name) == before[rc].types[0].available,
+		      "after cleanup %s has %d of %d free", before[rc].name,
+		      free_instances(before[rc].name), before[rc].types[0].available);
+	wd_free_scan(before);
 	rte_openlog_stream(stderr);
 	if (fake != NULL)
 		fake_cleanup(fake);

@@ -23,6 +23,8 @@
 #include <rte_memory.h>
 #include <rte_string_fns.h>
 
+#include <wd_drv.h>
+
 #include "bus_wd_driver.h"
 #include "wd_bus_private.h"
 
@@ -150,8 +152,9 @@ wd_bus_scan(void)
 			dev->info = infos[i];
 			dev->device.name = dev->info.name;
 			dev->device.bus = &wd_bus.bus;
+			/* numa_zone_id, else where the queues' memory will be */
 			dev->device.numa_node = infos[i].numa_node >= 0 ?
-				infos[i].numa_node : SOCKET_ID_ANY;
+				infos[i].numa_node : wd_mem_node(NULL);
 			device_insert(dev);
 			WD_BUS_LOG(INFO, "found %s (%s, %s)", dev->info.name,
 				   dev->info.types[0].device_api,
@@ -355,10 +358,16 @@ wd_bus_unplug(struct rte_device *d)
 			   dev->driver->driver.name, strerror(-rc));
 		return rc;
 	}
-	for (i = 0; i < RTE_WD_MAX_QUEUES; i++)
-		left += dev->open_queues[i] != NULL;
+	/* the driver is gone: what it forgot goes back to the device */
+	for (i = 0; i < RTE_WD_MAX_QUEUES; i++) {
+		if (dev->open_queues[i] == NULL)
+			continue;
+		left++;
+		wd_release_queue(dev->open_queues[i]);
+		dev->open_queues[i] = NULL;
+	}
 	if (left != 0)
-		WD_BUS_LOG(ERR, "%s: %s left %u queues open", dev->info.name,
+		WD_BUS_LOG(ERR, "%s: %s left %u queues open, released", dev->info.name,
 			   dev->driver->driver.name, left);
 	dev->driver = NULL;
 	dev->device.driver = NULL;

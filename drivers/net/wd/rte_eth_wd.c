@@ -970,6 +970,10 @@ eth_wd_probe(struct rte_vdev_device *vdev)
 		if (rc != 0)
 			goto fail;
 	}
+	/* the ring pairs' node (numa_zone_id, else where their memory is) */
+	dev->data->numa_node = pmd->qp[0].q.numa_node;
+	if (vdev->device.numa_node < 0)
+		vdev->device.numa_node = dev->data->numa_node;
 	pmd->promisc = 0;
 	dev->data->mac_addrs = &pmd->mac;
 	dev->data->promiscuous = 0;
