@@ -127,6 +127,20 @@ wd_bus_scan(void)
 	struct wd_dev_info *infos = NULL;
 	int n, i;
 
+	/*
+	 * A secondary process would make its own queues of the primary's
+	 * devices (emulated ones in its own address space) under the same
+	 * dmadev/cryptodev names, whose shared data the primary uses: it
+	 * must not probe or touch them until multi-process support exists.
+	 */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		static int said;
+
+		if (!said++)
+			WD_BUS_LOG(NOTICE, "secondary process: WrapDrive devices stay with the "
+				   "primary (no multi-process support), none probed here");
+		return 0;
+	}
 	n = wd_scan(&infos);
 	if (n < 0) {
 		WD_BUS_LOG(ERR, "WrapDrive discovery failed: %s", strerror(-n));
