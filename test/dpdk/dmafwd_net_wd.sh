@@ -49,7 +49,7 @@ until grep -q 'Aggregate statistics' "$work/out"; do
 done
 grep -q 'Ring Size = 2048' "$work/out" || fail "not the default ring size"
 for d in hisi_hns0 hisi_hns1; do
-	sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1" 2>/dev/null
+	echo 1 >"/proc/sys/net/ipv6/conf/$d/disable_ipv6" 2>/dev/null
 	ip link set "$d" up || fail "no TAP $d"
 done
 

@@ -110,7 +110,7 @@ until grep -q 'Aggregate statistics' "$work/out"; do
 	i=$((i + 1))
 done
 for d in hisi_hns0 hisi_hns1; do
-	sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1" 2>/dev/null
+	echo 1 >"/proc/sys/net/ipv6/conf/$d/disable_ipv6" 2>/dev/null
 	ip link set "$d" up || fail "no TAP $d"
 done
 traffic before || fail "the primary does not forward"
