@@ -86,6 +86,7 @@ struct pmd_internals {
 	int emulated;
 	int started;
 	int promisc, allmulti;		/* read on the RX path */
+	int rx_cksum;			/* a queue has RX checksum offloads on */
 	uint32_t fc;			/* HNS_FC_* of every ring pair */
 	uint64_t imissed_base;
 	struct rte_ether_addr mac;
@@ -148,8 +149,33 @@ rx_repost(struct eth_wd_rxq *rxq, struct rte_mbuf *m)
 	rxq->sw[slot] = m;
 }
 
-static uint16_t
-eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
+#define ETH_WD_RX_CKSUM (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM | \
+			 RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
+#define ETH_WD_TX_CKSUM (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM | \
+			 RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+
+/* mbuf checksum flags from the RX BD's L3E/L4E (what the device checked). */
+static inline uint64_t
+rx_cksum_flags(uint32_t flags)
+{
+	uint32_t l3 = (flags & HNS_RXD_L3ID_MASK) >> HNS_RXD_L3ID_SHIFT;
+	uint32_t l4 = (flags & HNS_RXD_L4ID_MASK) >> HNS_RXD_L4ID_SHIFT;
+	uint64_t ol = RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN | RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN;
+
+	if (l3 == HNS_L3ID_IPV4)
+		ol = (flags & HNS_RXD_L3E) ? RTE_MBUF_F_RX_IP_CKSUM_BAD :
+			RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	/* the device checks TCP/UDP of unfragmented IP behind a good header */
+	if ((l3 == HNS_L3ID_IPV4 || l3 == HNS_L3ID_IPV6) &&
+	    (l4 == HNS_L4ID_TCP || l4 == HNS_L4ID_UDP) &&
+	    !(flags & (HNS_RXD_L3E | HNS_RXD_FRAG)))
+		ol |= (flags & HNS_RXD_L4E) ? RTE_MBUF_F_RX_L4_CKSUM_BAD :
+			RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	return ol;
+}
+
+static __rte_always_inline uint16_t
+rx_burst(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts, const int cksum)
 {
 	struct eth_wd_rxq *rxq = q;
 	struct wd_hns_ring *r = rxq->ring;
@@ -199,6 +225,8 @@ eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 		first->nb_segs = (uint16_t)nbd;
 		first->port = rxq->port_id;
 		first->packet_type = ptype(flags);
+		if (cksum)
+			first->ol_flags = rx_cksum_flags(flags);
 		prev = first;
 		for (i = 1; i < nbd; i++) {
 			slot = (r->rx_clean + taken + i) & r->mask;
@@ -225,6 +253,30 @@ eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 		rte_pktmbuf_free_bulk(&fresh[used], want - used);
 	rxq->pkts += nb_rx;
 	return nb_rx;
+}
+
+static uint16_t
+eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
+{
+	return rx_burst(q, bufs, nb_pkts, 0);
+}
+
+/* with RX checksum offloads enabled: ol_flags from L3E/L4E */
+static uint16_t
+eth_wd_rx_cksum(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
+{
+	return rx_burst(q, bufs, nb_pkts, 1);
+}
+
+/* Ask the device for the checksums @m's ol_flags want (first BD in @slot). */
+static inline void
+tx_cksum(struct wd_hns_ring *r, uint32_t slot, const struct rte_mbuf *m)
+{
+	uint64_t l4 = m->ol_flags & RTE_MBUF_F_TX_L4_MASK;
+
+	wd_hns_tx_csum(r, slot, !!(m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM),
+		       l4 == RTE_MBUF_F_TX_TCP_CKSUM || l4 == RTE_MBUF_F_TX_UDP_CKSUM,
+		       (uint8_t)m->l2_len);
 }
 
 /* Free the packets whose BDs the device has read. */
@@ -293,6 +345,8 @@ eth_wd_tx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 				continue;
 			}
 			slot = wd_hns_tx_bd(r, rte_mbuf_data_iova(m), m->data_len, 1, 1);
+			if (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK))
+				tx_cksum(r, slot, m);
 			txq->sw[slot] = m;
 			space--;
 			bytes += m->data_len;
@@ -304,9 +358,13 @@ eth_wd_tx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		for (s = m, i = 0; s != NULL; s = s->next, i++)
+		for (s = m, i = 0; s != NULL; s = s->next, i++) {
 			slot = wd_hns_tx_bd(r, rte_mbuf_data_iova(s), s->data_len, nseg,
 					    i == nseg - 1);
+			if (i == 0 && (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM |
+						      RTE_MBUF_F_TX_L4_MASK)))
+				tx_cksum(r, slot, m);
+		}
 		txq->sw[slot] = m;
 		space -= nseg;
 		bytes += m->pkt_len;
@@ -327,6 +385,7 @@ eth_wd_configure(struct rte_eth_dev *dev)
 {
 	struct pmd_internals *pmd = dev->data->dev_private;
 
+	pmd->rx_cksum = !!(dev->data->dev_conf.rxmode.offloads & ETH_WD_RX_CKSUM);
 	if (dev->data->nb_rx_queues > pmd->nb_qp || dev->data->nb_tx_queues > pmd->nb_qp) {
 		WD_ETH_LOG(ERR, "%s: %u RX / %u TX queues asked, %u ring pairs held (queues=)",
 			   dev->data->name, dev->data->nb_rx_queues, dev->data->nb_tx_queues,
@@ -454,6 +513,8 @@ eth_wd_start(struct rte_eth_dev *dev)
 		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+	/* chosen once: the fast path never tests the configuration */
+	dev->rx_pkt_burst = pmd->rx_cksum ? eth_wd_rx_cksum : eth_wd_rx;
 	pmd->started = 1;
 	dev->data->dev_started = 1;
 	eth_wd_link_update(dev, 0);
@@ -503,8 +564,8 @@ eth_wd_info(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->min_rx_bufsize = HNS_BD_LEN_BYTES(HNS_BD_LEN_512);
 	info->max_rx_queues = (uint16_t)pmd->nb_qp;
 	info->max_tx_queues = (uint16_t)pmd->nb_qp;
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER | ETH_WD_RX_CKSUM;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS | ETH_WD_TX_CKSUM;
 	info->rx_desc_lim = (struct rte_eth_desc_lim){
 		.nb_max = depth, .nb_min = HNS_DEPTH_MIN, .nb_align = 1,
 		.nb_seg_max = HNS_RX_MAX_BDS, .nb_mtu_seg_max = HNS_RX_MAX_BDS,
@@ -556,6 +617,8 @@ eth_wd_rx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc,
 	rxq->max_frame = dev->data->mtu + ETH_WD_OVERHEAD;
 	rxq->port_id = dev->data->port_id;
 	rxq->queue_id = id;
+	if ((conf->offloads | dev->data->dev_conf.rxmode.offloads) & ETH_WD_RX_CKSUM)
+		pmd->rx_cksum = 1;
 	qp->rx_setup = 1;
 	dev->data->rx_queues[id] = rxq;
 	return 0;
