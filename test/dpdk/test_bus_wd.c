@@ -7,7 +7,7 @@
  * One scenario per run (EAL initialises once per process):
  *   test_bus_wd <scenario> [EAL args...]
  * Scenarios: scan, allow, block, baddevargs, hotplug, dma, fakesysfs,
- * numa, leavestarted, dmaring.
+ * numa, leavestarted, dmaring, netwd.
  * WD_EMU must declare two wd_dummy_v1 devices with 4 queues each (numa and
  * leavestarted add a hisi_sec_v1 and a hisi_hns_v1 device). After
  * rte_eal_cleanup() every device has all its instances free again.
@@ -457,6 +457,94 @@ scenario_dmaring(void)
 	rte_free(dst);
 }
 
+static struct rte_mbuf *
+eth_frame(struct rte_mempool *mp, uint32_t len, uint8_t tag)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *p;
+	uint32_t i;
+
+	if (m == NULL || (p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len)) == NULL)
+		return NULL;
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(i + tag);
+	memset(p, 0xff, 6);		/* broadcast */
+	p[12] = 0x88;
+	p[13] = 0xb5;
+	return m;
+}
+
+/* net_wd tells the truth about the frames its RX buffers hold, scatters
+ * only with the scatter offload, and counts ierrors as DPDK defines them:
+ * frames the device lost (longer than the buffers hold) and frames over
+ * the MTU it dropped. */
+static void
+scenario_netwd(void)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	struct rte_eth_stats st;
+	struct rte_mempool *small, *big;
+	struct rte_mbuf *tx[3], *rx[8];
+	uint16_t port, n = 0;
+	int i, spins;
+
+	memset(&conf, 0, sizeof(conf));
+	/* RX buffers of 512 bytes; TX frames up to 4 KiB in one mbuf */
+	small = rte_pktmbuf_pool_create("nw_small", 1023, 0, 0, RTE_PKTMBUF_HEADROOM + 512, 0);
+	big = rte_pktmbuf_pool_create("nw_big", 63, 0, 0, RTE_PKTMBUF_HEADROOM + 4096, 0);
+	CHECK(small != NULL && big != NULL, "pools");
+	CHECK_RC(rte_dev_probe("net_wd0,dev=hisi_hns0"), 0);
+	CHECK_RC(rte_eth_dev_get_port_by_name("net_wd0", &port), 0);
+	if (small == NULL || big == NULL)
+		return;
+	CHECK_RC(rte_eth_dev_info_get(port, &info), 0);
+	CHECK(info.max_rx_pktlen == 9600, "device limit %u", info.max_rx_pktlen);
+	CHECK_RC(rte_eth_dev_configure(port, 1, 1, &conf), 0);
+	/* 1518-byte frames in 512-byte buffers: not without scatter */
+	CHECK_RC(rte_eth_rx_queue_setup(port, 0, 256, 0, NULL, small), -EINVAL);
+	conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_SCATTER;
+	CHECK_RC(rte_eth_dev_configure(port, 1, 1, &conf), 0);
+	CHECK_RC(rte_eth_rx_queue_setup(port, 0, 256, 0, NULL, small), 0);
+	CHECK_RC(rte_eth_tx_queue_setup(port, 0, 256, 0, NULL), 0);
+	CHECK_RC(rte_eth_dev_info_get(port, &info), 0);
+	CHECK(info.max_rx_pktlen == 2048 && info.max_mtu == 2048 - 18,
+	      "4 x 512-byte buffers: max_rx_pktlen %u max_mtu %u", info.max_rx_pktlen,
+	      info.max_mtu);
+	CHECK_RC(rte_eth_dev_start(port), 0);
+	CHECK_RC(rte_eth_promiscuous_enable(port), 0);
+	CHECK(rte_eth_dev_set_mtu(port, 3000) < 0, "MTU 3000 over 4 x 512-byte buffers");
+	CHECK_RC(rte_eth_stats_reset(port), 0);
+	/* on the looped wire: fits (2 BDs), over the MTU, over the buffers */
+	tx[0] = eth_frame(big, 1000, 1);
+	tx[1] = eth_frame(big, 1600, 2);
+	tx[2] = eth_frame(big, 3000, 3);
+	CHECK(tx[0] != NULL && tx[1] != NULL && tx[2] != NULL, "frames");
+	if (tx[0] == NULL || tx[1] == NULL || tx[2] == NULL)
+		return;
+	CHECK_RC(rte_eth_tx_burst(port, 0, tx, 3), 3);
+	for (spins = 0; spins < 2000 && n == 0; spins++) {
+		n = rte_eth_rx_burst(port, 0, rx, 8);
+		if (n == 0)
+			rte_delay_ms(1);
+	}
+	rte_delay_ms(50);
+	for (i = 0; i < 100; i++)
+		n += rte_eth_rx_burst(port, 0, rx + n, (uint16_t)(8 - n));
+	CHECK(n == 1 && rx[0]->pkt_len == 1000 && rx[0]->nb_segs == 2,
+	      "%u frames, first %u bytes in %u segments", n, n ? rx[0]->pkt_len : 0,
+	      n ? rx[0]->nb_segs : 0);
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(rx[i]);
+	CHECK_RC(rte_eth_stats_get(port, &st), 0);
+	CHECK(st.ipackets == 1 && st.ibytes == 1000 && st.ierrors == 2 && st.imissed == 0,
+	      "ipackets %" PRIu64 " ibytes %" PRIu64 " ierrors %" PRIu64 " imissed %" PRIu64,
+	      st.ipackets, st.ibytes, st.ierrors, st.imissed);
+	CHECK(st.opackets == 3 && st.oerrors == 0, "opackets %" PRIu64, st.opackets);
+	CHECK_RC(rte_eth_dev_stop(port), 0);
+	CHECK_RC(rte_eth_dev_close(port), 0);
+}
+
 /* A kernel device on a fake sysfs tree next to the emulated ones: on the
  * bus, its probe fails cleanly (no mdev behind it), the others work. */
 static char *fake;
@@ -506,6 +594,7 @@ main(int argc, char **argv)
 		{ "hotplug", scenario_hotplug }, { "dma", scenario_dma },
 		{ "fakesysfs", scenario_fakesysfs }, { "numa", scenario_numa },
 		{ "leavestarted", scenario_leavestarted }, { "dmaring", scenario_dmaring },
+		{ "netwd", scenario_netwd },
 	};
 	struct wd_dev_info *before = NULL;
 	unsigned int i;

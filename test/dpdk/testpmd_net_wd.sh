@@ -130,8 +130,16 @@ b2b() { # vdev args
 		"set flow_ctrl rx on 1" "set flow_ctrl tx on 1"
 	run_mode txonly "set flow_ctrl rx off 0" "set flow_ctrl tx off 0" \
 		"set flow_ctrl rx off 1" "set flow_ctrl tx off 1" "set txpkts 64,64,72"
-	# jumbo: 3000-byte frames in 2 TX segments land in 2 RX BDs of 2048
+	# jumbo: 3000-byte frames in 2 TX segments land in 2 RX BDs of 2048,
+	# which needs the scatter offload: refused without it
 	tp "port stop all"
+	tp "port config mtu 0 3000"
+	tp "port start 0"
+	tp_wait 'exceed an RX buffer of 2048 bytes; enable RTE_ETH_RX_OFFLOAD_SCATTER' 10 ||
+		fail "3000-byte frames accepted without the scatter offload"
+	tp "port stop all"
+	tp "port config 0 rx_offload scatter on"
+	tp "port config 1 rx_offload scatter on"
 	tp "port config mtu 0 3000"
 	tp "port config mtu 1 3000"
 	tp "port start all"

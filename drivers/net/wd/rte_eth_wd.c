@@ -60,6 +60,8 @@ struct eth_wd_rxq {
 	struct pmd_internals *pmd;
 	uint32_t nb_desc;		/* buffers kept posted */
 	uint32_t max_frame;		/* longer frames are dropped (MTU) */
+	uint32_t bufsize;		/* RX buffer bytes (BD_LEN) */
+	int scatter;			/* RTE_ETH_RX_OFFLOAD_SCATTER on */
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint64_t pkts, bytes, errors, nombuf, filtered;
@@ -89,6 +91,8 @@ struct pmd_internals {
 	int rx_cksum;			/* a queue has RX checksum offloads on */
 	uint32_t fc;			/* HNS_FC_* of every ring pair */
 	uint64_t imissed_base;
+	uint64_t rx_err_base[ETH_WD_MAX_QUEUES];	/* device RX errors at reset */
+	uint32_t rx_bufsize;		/* smallest RX buffer of the queues, 0: none yet */
 	struct rte_ether_addr mac;
 	uint64_t xstats_base[HNS_NB_STATS];
 	struct eth_wd_qp qp[ETH_WD_MAX_QUEUES];
@@ -208,8 +212,9 @@ rx_burst(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts, const int cksum)
 		first = rxq->sw[slot];
 		flags = d->ipoff_bnum_pid_flag;
 		if (unlikely(wd_hns_rx_bad(d) || d->pkt_len > rxq->max_frame)) {
-			/* no packet: the same buffers go back */
-			rxq->errors++;
+			/* no packet: the same buffers go back; the device counted
+			 * its own errors (wire_rx_errors), we count the MTU's */
+			rxq->errors += !wd_hns_rx_bad(d);
 			for (i = 0; i < nbd; i++) {
 				slot = (r->rx_clean + taken + i) & r->mask;
 				m = rxq->sw[slot];
@@ -380,12 +385,34 @@ eth_wd_tx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 
 /* --- control path ------------------------------------------------------------ */
 
+/* Can frames of @mtu arrive in RX buffers of @bufsize (several only with
+ * the scatter offload)? */
+static int
+frame_fits(struct rte_eth_dev *dev, uint32_t mtu, uint32_t bufsize, int scatter)
+{
+	uint32_t frame = mtu + ETH_WD_OVERHEAD;
+
+	if (frame > HNS_RX_MAX_BDS * bufsize) {
+		WD_ETH_LOG(ERR, "%s: MTU %u: %u-byte frames exceed %u RX buffers of %u bytes",
+			   dev->data->name, mtu, frame, HNS_RX_MAX_BDS, bufsize);
+		return -EINVAL;
+	}
+	if (frame > bufsize && !scatter) {
+		WD_ETH_LOG(ERR, "%s: MTU %u: %u-byte frames exceed an RX buffer of %u bytes; "
+			   "enable RTE_ETH_RX_OFFLOAD_SCATTER", dev->data->name, mtu, frame,
+			   bufsize);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int
 eth_wd_configure(struct rte_eth_dev *dev)
 {
 	struct pmd_internals *pmd = dev->data->dev_private;
 
 	pmd->rx_cksum = !!(dev->data->dev_conf.rxmode.offloads & ETH_WD_RX_CKSUM);
+	pmd->rx_bufsize = 0;	/* known again as RX queues are set up */
 	if (dev->data->nb_rx_queues > pmd->nb_qp || dev->data->nb_tx_queues > pmd->nb_qp) {
 		WD_ETH_LOG(ERR, "%s: %u RX / %u TX queues asked, %u ring pairs held (queues=)",
 			   dev->data->name, dev->data->nb_rx_queues, dev->data->nb_tx_queues,
@@ -495,6 +522,10 @@ eth_wd_start(struct rte_eth_dev *dev)
 			WD_ETH_LOG(ERR, "%s: RX queue %u not set up", dev->data->name, i);
 			return -EINVAL;
 		}
+		/* the MTU may have changed since the queue was set up */
+		rc = frame_fits(dev, dev->data->mtu, pmd->qp[i].rx.bufsize, pmd->qp[i].rx.scatter);
+		if (rc != 0)
+			return rc;
 	}
 	for (i = 0; i < pmd->nb_qp; i++) {
 		struct eth_wd_qp *qp = &pmd->qp[i];
@@ -558,9 +589,12 @@ eth_wd_info(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	uint16_t depth = (uint16_t)(pmd->nb_qp ? wd_queue_depth(&pmd->qp[0].q) : HNS_DEPTH_MIN);
 
 	info->max_mac_addrs = 1;
-	info->max_rx_pktlen = HNS_MAX_FRAME;
+	/* the device takes frames up to HNS_MAX_FRAME in up to 4 RX buffers:
+	 * with the queues' buffers known, what they can hold */
+	info->max_rx_pktlen = RTE_MIN((uint32_t)HNS_MAX_FRAME, HNS_RX_MAX_BDS *
+		(pmd->rx_bufsize ? pmd->rx_bufsize : HNS_BD_LEN_BYTES(HNS_BD_LEN_4096)));
 	info->min_mtu = ETH_WD_MIN_MTU;
-	info->max_mtu = HNS_MAX_FRAME - ETH_WD_OVERHEAD;
+	info->max_mtu = (uint16_t)(info->max_rx_pktlen - ETH_WD_OVERHEAD);
 	info->min_rx_bufsize = HNS_BD_LEN_BYTES(HNS_BD_LEN_512);
 	info->max_rx_queues = (uint16_t)pmd->nb_qp;
 	info->max_tx_queues = (uint16_t)pmd->nb_qp;
@@ -601,6 +635,11 @@ eth_wd_rx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc,
 	room -= RTE_PKTMBUF_HEADROOM;
 	for (size = HNS_BD_LEN_BYTES(HNS_BD_LEN_4096); size > room; size /= 2)
 		;
+	rxq->scatter = !!((conf->offloads | dev->data->dev_conf.rxmode.offloads) &
+			  RTE_ETH_RX_OFFLOAD_SCATTER);
+	rc = frame_fits(dev, dev->data->mtu, size, rxq->scatter);
+	if (rc != 0)
+		return rc;
 	rc = wd_hns_set_bufsize(&qp->q, size);
 	if (rc != 0)
 		return rc;
@@ -614,11 +653,14 @@ eth_wd_rx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc,
 	rxq->mp = mp;
 	rxq->pmd = pmd;
 	rxq->nb_desc = nb_desc == 0 || nb_desc > depth ? depth : nb_desc;
+	rxq->bufsize = size;
 	rxq->max_frame = dev->data->mtu + ETH_WD_OVERHEAD;
 	rxq->port_id = dev->data->port_id;
 	rxq->queue_id = id;
 	if ((conf->offloads | dev->data->dev_conf.rxmode.offloads) & ETH_WD_RX_CKSUM)
 		pmd->rx_cksum = 1;
+	if (pmd->rx_bufsize == 0 || size < pmd->rx_bufsize)
+		pmd->rx_bufsize = size;
 	qp->rx_setup = 1;
 	dev->data->rx_queues[id] = rxq;
 	return 0;
@@ -661,6 +703,10 @@ eth_wd_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 
 	if (mtu < ETH_WD_MIN_MTU || (uint32_t)mtu + ETH_WD_OVERHEAD > HNS_MAX_FRAME)
 		return -EINVAL;
+	/* stopped: checked when the port starts (scatter may come with it) */
+	for (i = 0; pmd->started && i < dev->data->nb_rx_queues; i++)
+		if (frame_fits(dev, mtu, pmd->qp[i].rx.bufsize, pmd->qp[i].rx.scatter) != 0)
+			return -EINVAL;
 	for (i = 0; i < pmd->nb_qp; i++)
 		pmd->qp[i].rx.max_frame = (uint32_t)mtu + ETH_WD_OVERHEAD;
 	return 0;
@@ -722,14 +768,19 @@ eth_wd_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 {
 	struct pmd_internals *pmd = dev->data->dev_private;
 	unsigned int i;
+	uint64_t qerr;
 
 	for (i = 0; i < pmd->nb_qp; i++) {
 		const struct eth_wd_rxq *rxq = &pmd->qp[i].rx;
 		const struct eth_wd_txq *txq = &pmd->qp[i].tx;
 
+		/* frames the device lost (faults, longer than the buffers hold)
+		 * and frames over the MTU the PMD dropped */
+		qerr = wd_hns_stats_one(&pmd->qp[i].q, HNS_STAT_RX_ERRORS) -
+			pmd->rx_err_base[i] + rxq->errors;
 		st->ipackets += rxq->pkts;
 		st->ibytes += rxq->bytes;
-		st->ierrors += rxq->errors;
+		st->ierrors += qerr;
 		st->rx_nombuf += rxq->nombuf;
 		st->opackets += txq->pkts;
 		st->obytes += txq->bytes;
@@ -738,7 +789,7 @@ eth_wd_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_ipackets[i] = rxq->pkts;
 			st->q_ibytes[i] = rxq->bytes;
-			st->q_errors[i] = rxq->errors;
+			st->q_errors[i] = qerr;
 			st->q_opackets[i] = txq->pkts;
 			st->q_obytes[i] = txq->bytes;
 		}
@@ -754,8 +805,10 @@ eth_wd_stats_reset(struct rte_eth_dev *dev)
 	unsigned int i;
 
 	pmd->imissed_base = 0;
-	for (i = 0; i < pmd->nb_qp; i++)
+	for (i = 0; i < pmd->nb_qp; i++) {
 		pmd->imissed_base += wd_hns_stats_one(&pmd->qp[i].q, HNS_STAT_RX_MISSED);
+		pmd->rx_err_base[i] = wd_hns_stats_one(&pmd->qp[i].q, HNS_STAT_RX_ERRORS);
+	}
 
 	for (i = 0; i < pmd->nb_qp; i++) {
 		struct eth_wd_rxq *rxq = &pmd->qp[i].rx;
