@@ -31,7 +31,9 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_memory.h>
+#include <rte_rawdev.h>
 
+#include <rte_pmd_wd_hns.h>
 #include <wd.h>
 #include <wd_drv.h>
 
@@ -280,6 +282,8 @@ scenario_numa(void)
 	CHECK(rte_cryptodev_count() == 1, "%u cryptodevs", rte_cryptodev_count());
 	CHECK(rte_cryptodev_socket_id(0) == node, "cryptodev socket %d",
 	      rte_cryptodev_socket_id(0));
+	CHECK(rte_rawdev_count() == 1 && rte_rawdev_socket_id(0) == node, "rawdev socket %d",
+	      rte_rawdev_socket_id(0));
 	CHECK_RC(rte_dev_probe("net_wd0,dev=hisi_hns0"), 0);
 	n = 0;
 	RTE_ETH_FOREACH_DEV(port) {
@@ -290,8 +294,9 @@ scenario_numa(void)
 	CHECK(n == 1, "%d ports", n);
 }
 
-/* An application that exits without stopping anything: rte_eal_cleanup()
- * stops, closes and returns every queue (checked in main). */
+/* An application that exits without stopping anything (dmadev with jobs in
+ * flight, cryptodev, ethdev, rawdev): rte_eal_cleanup() stops, closes and
+ * returns every queue (checked in main). */
 static void
 scenario_leavestarted(void)
 {
@@ -306,7 +311,7 @@ scenario_leavestarted(void)
 	int16_t id = (int16_t)rte_dma_get_dev_id_by_name("wd_dummy0");
 	int cid = rte_cryptodev_get_dev_id("hisi_sec0");
 	uint16_t port;
-	int i;
+	int i, rid;
 
 	memset(&econf, 0, sizeof(econf));
 	CHECK(id >= 0 && cid >= 0 && buf != NULL, "dmadev %d, cryptodev %d", id, cid);
@@ -334,8 +339,20 @@ scenario_leavestarted(void)
 		CHECK_RC(rte_eth_tx_queue_setup(port, (uint16_t)i, 128, 0, NULL), 0);
 	}
 	CHECK_RC(rte_eth_dev_start(port), 0);
+	/* raw_wd_hns on the same device: one ring pair, started */
+	rid = rte_rawdev_get_dev_id("hisi_hns0");
+	CHECK(rid >= 0, "rawdev %d", rid);
+	if (rid >= 0 && mp != NULL) {
+		struct rte_wd_hns_conf rc_conf = { .nb_queues = 1 };
+		struct rte_wd_hns_queue_conf rq_conf = { .mp = mp, .nb_desc = 64 };
+
+		CHECK_RC(rte_rawdev_configure((uint16_t)rid, &(struct rte_rawdev_info){
+			.dev_private = &rc_conf }, sizeof(rc_conf)), 0);
+		CHECK_RC(rte_rawdev_queue_setup((uint16_t)rid, 0, &rq_conf, sizeof(rq_conf)), 0);
+		CHECK_RC(rte_rawdev_start((uint16_t)rid), 0);
+	}
 	CHECK(free_instances("wd_dummy0") == 3 && free_instances("hisi_sec0") == 15 &&
-	      free_instances("hisi_hns0") == 14, "queues taken: %d %d %d",
+	      free_instances("hisi_hns0") == 13, "queues taken: %d %d %d",
 	      free_instances("wd_dummy0"), free_instances("hisi_sec0"),
 	      free_instances("hisi_hns0"));
 	/* the buffers and pool stay: DPDK frees its memory itself */
