@@ -51,7 +51,7 @@ PACKAGES="dpdk dpdk-dev libdpdk-dev meson ninja-build pkg-config gcc g++ make
 libnuma-dev python3-pyelftools libssl-dev linux-headers-amd64 linux-source-6.1
 qemu-system-x86 busybox-static cpio kmod dpkg-dev xz-utils clang llvm
 libclang-rt-14-dev strace pycodestyle python3 uuid-runtime iproute2 dpdk-doc
-mount"
+mount openssl procps udev"
 
 [ "$(id -u)" = 0 ] || die "run as root (installs packages and /etc/apt sources)"
 
@@ -82,44 +82,15 @@ case "$dpdk_ver" in
 esac
 
 # --- 2. deb-src entries derived from the machine's own apt sources ---------
+# devtools/apt-deb-src.py reads every one-line and deb822 source, merges
+# entries for the same archive and suite, and keeps Signed-By as apt holds
+# it, so any valid mix of sources.list and *.sources works (tested on
+# copies of apt layouts by test/build/apt_deb_src.sh).
 codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-src_list=/etc/apt/sources.list.d/wrapdrive-deb-src.sources
-src_oneline=/etc/apt/sources.list.d/wrapdrive-deb-src.list
 
 add_deb_src() {
-	tmp=$(mktemp)
-	# deb822 stanzas of type "deb" for this release become "deb-src".
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] && [ "$f" != "$src_list" ] || continue
-		awk -v cn="$codename" '
-			function flush() {
-				if (isdeb && hascn && !off) {
-					sub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src", st)
-					sub(/^\n/, "", st)
-					printf "%s\n\n", st
-				}
-				st = ""; isdeb = 0; hascn = 0; off = 0
-			}
-			/^[ \t]*$/ { flush(); next }
-			/^#/ { next }
-			/^Types:/ { if ($0 ~ /[ \t]deb([ \t]|$)/) isdeb = 1 }
-			/^Suites:/ { if (index($0, cn)) hascn = 1 }
-			/^Enabled:[ \t]*no/ { off = 1 }
-			{ st = st "\n" $0 }
-			END { flush() }' "$f" >>"$tmp"
-	done
-	[ -s "$tmp" ] && cp "$tmp" "$src_list"
-	# one-line format
-	: >"$tmp"
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] && [ "$f" != "$src_oneline" ] || continue
-		grep -E "^deb[[:space:]].*[[:space:]]$codename([-[:space:]]|$)" "$f" |
-			sed 's/^deb[[:space:]]/deb-src /' >>"$tmp" || true
-	done
-	[ -s "$tmp" ] && cp "$tmp" "$src_oneline"
-	rm -f "$tmp"
-	[ -f "$src_list" ] || [ -f "$src_oneline" ] ||
-		die "no Debian '$codename' apt source found to derive deb-src from"
+	python3 "$top/devtools/apt-deb-src.py" --root / --codename "$codename" --write \
+		>/dev/null || die "no Debian '$codename' apt source found to derive deb-src from"
 }
 
 # --- 3. DPDK driver-SDK headers ---------------------------------------------

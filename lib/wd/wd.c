@@ -14,9 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "wd_private.h"
+
+#ifndef MPOL_F_NODE
+#define MPOL_F_NODE	(1 << 0)	/* <numaif.h>, not always installed */
+#define MPOL_F_ADDR	(1 << 1)
+#endif
 
 #define MAX_DRIVERS 8
 
@@ -73,6 +80,28 @@ unsigned int
 wd_queue_depth(const struct wd_queue *q)
 {
 	return q != NULL && q->impl != NULL ? q->impl->depth : 0;
+}
+
+int
+wd_mem_node(const void *addr)
+{
+	volatile char here = 0;	/* a page of the calling thread's stack */
+	unsigned int cpu, node;
+	int mnode = -1;
+
+	if (addr == NULL)
+		addr = (const void *)&here;
+	/* device memory (PFN maps) has no node: the caller's memory then */
+	if (syscall(SYS_get_mempolicy, &mnode, NULL, 0UL, addr, MPOL_F_NODE | MPOL_F_ADDR) != 0 &&
+	    addr != (const void *)&here)
+		(void)syscall(SYS_get_mempolicy, &mnode, NULL, 0UL, (const void *)&here,
+			      MPOL_F_NODE | MPOL_F_ADDR);
+	if (mnode >= 0)
+		return mnode;
+	/* no NUMA policy support (seccomp, !CONFIG_NUMA): the CPU's node */
+	if (syscall(SYS_getcpu, &cpu, &node, NULL) == 0)
+		return (int)node;
+	return 0;
 }
 
 static int
@@ -247,6 +276,9 @@ queue_open(struct wd_queue *q, const struct candidate *c, const struct wd_capa *
 		queue_free(q);
 		return rc;
 	}
+	/* no numa_zone_id: the node of the memory the queue was made in */
+	if (q->numa_node < 0)
+		q->numa_node = wd_mem_node(q->impl->regions[WD_REGION_RING].addr);
 	return 0;
 }
 

@@ -71,7 +71,8 @@ struct wd_queue {
 	char alg[WD_NAME_MAX];		/**< algorithm, e.g. "memcpy" */
 	char device_api[WD_NAME_MAX];	/**< queue ABI, e.g. "wd_dummy_v1" */
 	char uuid[WD_UUID_LEN];		/**< the queue (mdev) UUID */
-	int numa_node;			/**< device's NUMA node (-1 unknown) */
+	int numa_node;			/**< device's NUMA node; where unknown, the
+					 *   node of the queue's memory (>= 0) */
 	uint32_t flags;			/**< WD_CAPA_* granted to this queue */
 	int emulated;			/**< 1: emu backend, 0: vfio */
 	struct wd_queue_impl *impl;	/**< library private */

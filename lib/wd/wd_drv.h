@@ -55,6 +55,14 @@ void *wd_queue_drv_priv(const struct wd_queue *q);
 void *wd_queue_region(const struct wd_queue *q, unsigned int index, size_t *size);
 
 /**
+ * NUMA node of the memory at @p addr (NULL: of the calling thread's
+ * memory); when the kernel cannot tell (device memory, no NUMA support),
+ * the node of the CPU the caller runs on. Never negative: for devices
+ * whose numa_zone_id is unknown (-1).
+ */
+int wd_mem_node(const void *addr);
+
+/**
  * How a framework opens VFIO devices itself (e.g. DPDK's EAL, so queues
  * join its container and all its memory is mapped). When hooks are set,
  * the vfio backend calls them instead of making its own container; DMA

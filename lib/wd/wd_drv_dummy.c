@@ -54,6 +54,7 @@ dummy_init(struct wd_queue *q)
 	r->tail = wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_TAIL);
 	r->ci = r->tail;
 	r->errors_seen = wd_dummy_reg_read(r, WD_DUMMY_REG_ERRORS);
+	r->clean = r->ci;
 	q->impl->depth = depth;
 	__atomic_store_n(&r->regs[WD_DUMMY_REG_ENABLE / 4], 1, __ATOMIC_RELEASE);
 	return 0;

@@ -59,7 +59,8 @@ struct wd_dummy_ring {
 	uint32_t mask;			/**< depth - 1 */
 	uint32_t tail;			/**< next descriptor to write */
 	uint32_t ci;			/**< oldest outstanding descriptor */
-	uint32_t errors_seen;		/**< ERRORS register when last all-OK */
+	uint32_t errors_seen;		/**< failed descriptors among the retired */
+	uint32_t clean;			/**< descriptors before it are known OK */
 };
 
 /** The ring of a wd_dummy_v1 queue (valid until the queue is released). */
@@ -121,6 +122,14 @@ wd_dummy_ring_status(const struct wd_dummy_ring *r, uint32_t i)
  * How many of the oldest outstanding descriptors are finished and all OK,
  * from two register reads when no error happened since the last call (one
  * look per descriptor otherwise, up to the first failure).
+ *
+ * The device publishes ERRORS before SQ_HEAD, so ERRORS read after SQ_HEAD
+ * counts at least every failure before that head, and possibly failures
+ * past it. errors_seen is the exact count among retired descriptors: if
+ * ERRORS equals it, none of [ci, head) failed. Any other value only
+ * costs a look at each status (the status, written last by the device, is
+ * the authority), so a failure is never reported as a success whatever
+ * the interleaving with the engine.
  */
 static inline uint32_t
 wd_dummy_ring_done_ok(struct wd_dummy_ring *r, uint32_t max)
@@ -133,11 +142,14 @@ wd_dummy_ring_done_ok(struct wd_dummy_ring *r, uint32_t max)
 		n = r->tail - r->ci;
 	if (n > max)
 		n = max;
-	if (errors == r->errors_seen)
-		return n;
-	for (i = 0; i < n; i++)
-		if (wd_dummy_ring_status(r, i) != WD_DUMMY_ST_OK)
-			return i;
+	if (errors != r->errors_seen) {
+		for (i = 0; i < n; i++)
+			if (wd_dummy_ring_status(r, i) != WD_DUMMY_ST_OK)
+				break;
+		n = i;
+	}
+	if ((int32_t)(r->ci + n - r->clean) > 0)
+		r->clean = r->ci + n;
 	return n;
 }
 
@@ -145,14 +157,14 @@ wd_dummy_ring_done_ok(struct wd_dummy_ring *r, uint32_t max)
 static inline void
 wd_dummy_ring_retire(struct wd_dummy_ring *r, uint32_t n)
 {
-	/* ERRORS before SQ_HEAD (the device writes them in the other order):
-	 * the count can only lag behind the retired descriptors, which costs
-	 * a status scan later, never a missed error. */
-	uint32_t errors = wd_dummy_reg_read(r, WD_DUMMY_REG_ERRORS);
+	uint32_t i = 0;
 
+	/* failures among those not already known OK keep errors_seen exact */
+	if ((int32_t)(r->clean - r->ci) > 0)
+		i = r->clean - r->ci;
+	for (; i < n; i++)
+		r->errors_seen += wd_dummy_ring_status(r, i) != WD_DUMMY_ST_OK;
 	r->ci += n;
-	if (r->ci == wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_HEAD))
-		r->errors_seen = errors;
 }
 
 /** 1 while the device has doorbelled descriptors it has not finished. */
@@ -161,6 +173,25 @@ wd_dummy_ring_busy(const struct wd_dummy_ring *r)
 {
 	return wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_HEAD) !=
 		wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_TAIL);
+}
+
+/**
+ * Forget descriptors written but not handed to the device (no doorbell),
+ * and, once the device is idle (wd_dummy_ring_busy() 0), every finished
+ * one: the ring starts empty where the device stands.
+ * @return 0, or -EBUSY while the device still works on doorbelled ones.
+ */
+static inline int
+wd_dummy_ring_reset(struct wd_dummy_ring *r)
+{
+	r->tail = wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_TAIL);
+	if (wd_dummy_ring_busy(r))
+		return -EBUSY;
+	/* idle: SQ_HEAD == SQ_TAIL, and ERRORS (written before) is final */
+	r->errors_seen = wd_dummy_reg_read(r, WD_DUMMY_REG_ERRORS);
+	r->ci = r->tail;
+	r->clean = r->ci;
+	return 0;
 }
 
 #ifdef __cplusplus

@@ -366,29 +366,216 @@ hns_fini(struct wd_emu_queue *eq)
 
 /* --- receiving ------------------------------------------------------------- */
 
-static inline uint32_t
-classify(const char *f, uint32_t len)
+/* --- checksums, as the NIC computes and checks them ------------------------ */
+
+/* One's complement sum of @len bytes (native 16-bit words, so the result
+ * is stored back natively), added to @sum. */
+static uint64_t
+csum_add(uint64_t sum, const uint8_t *p, uint32_t len)
 {
-	uint32_t l3 = HNS_L3ID_OTHER, l4 = HNS_L4ID_OTHER;
-	uint16_t type;
+	uint32_t w;
+	uint16_t h;
+
+	for (; len >= 4; p += 4, len -= 4) {
+		memcpy(&w, p, 4);
+		sum += w;
+	}
+	if (len >= 2) {
+		memcpy(&h, p, 2);
+		sum += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len == 1) {
+		h = 0;
+		memcpy(&h, p, 1);
+		sum += h;
+	}
+	return sum;
+}
+
+static uint16_t
+csum_fold(uint64_t sum)
+{
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+static inline uint32_t
+be16(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 8 | p[1];
+}
+
+/* Where the IP header of @f is, and its L4 part: 4 or 6, or 0 when the frame
+ * is no IP or too short. @l4len is 0 for a fragment. */
+struct l3info {
+	int ver;
+	uint32_t l3, l4, l4len;
+	uint8_t proto;
+	int frag, l3bad;
+};
+
+static void
+l3_parse(const uint8_t *f, uint32_t len, uint32_t l3, struct l3info *x)
+{
+	uint32_t ihl, tot;
+
+	memset(x, 0, sizeof(*x));
+	x->l3 = l3;
+	if (len < l3 + 20)
+		return;
+	if ((f[l3] >> 4) == 4) {
+		ihl = (f[l3] & 0xfu) * 4;
+		tot = be16(f + l3 + 2);
+		x->ver = 4;
+		x->proto = f[l3 + 9];
+		if (ihl < 20 || len < l3 + ihl || tot < ihl || len < l3 + tot) {
+			x->l3bad = 1;
+			return;
+		}
+		x->frag = (be16(f + l3 + 6) & 0x3fff) != 0;	/* MF or an offset */
+		x->l4 = l3 + ihl;
+		x->l4len = x->frag ? 0 : tot - ihl;
+	} else if ((f[l3] >> 4) == 6 && len >= l3 + 40) {
+		tot = be16(f + l3 + 4);
+		x->ver = 6;
+		x->proto = f[l3 + 6];	/* extension headers: not parsed */
+		if (len < l3 + 40 + tot) {
+			x->l3bad = 1;
+			return;
+		}
+		x->l4 = l3 + 40;
+		x->l4len = tot;
+	}
+}
+
+/* Sum of the TCP/UDP pseudo header of @x. */
+static uint64_t
+pseudo_sum(const uint8_t *f, const struct l3info *x)
+{
+	uint8_t tail[4] = { 0, 0, 0, x->proto };
+	uint8_t len[4] = { (uint8_t)(x->l4len >> 24), (uint8_t)(x->l4len >> 16),
+			   (uint8_t)(x->l4len >> 8), (uint8_t)x->l4len };
+	uint64_t sum;
+
+	if (x->ver == 4)
+		sum = csum_add(0, f + x->l3 + 12, 8);
+	else
+		sum = csum_add(0, f + x->l3 + 8, 32);
+	sum = csum_add(sum, len, 4);
+	return csum_add(sum, tail, 4);
+}
+
+/* Offset of the checksum in a TCP/UDP header, or 0 for other protocols. */
+static inline uint32_t
+l4_csum_off(const struct l3info *x)
+{
+	if (x->proto == 6 && x->l4len >= 20)
+		return 16;
+	if (x->proto == 17 && x->l4len >= 8)
+		return 6;
+	return 0;
+}
+
+/* TX: fill in the checksums the first BD asks for (HNS_TXD_L3CS/L4CS), the
+ * IP header at @ip_off (0: right after the Ethernet header). */
+static void
+tx_checksum(uint8_t *f, uint32_t len, uint8_t flags, uint32_t ip_off)
+{
+	struct l3info x;
+	uint32_t co;
+	uint16_t c;
+
+	l3_parse(f, len, ip_off != 0 ? ip_off : 14, &x);
+	if (x.ver == 0 || x.l3bad)
+		return;		/* sent as it is, as silicon would */
+	if ((flags & HNS_TXD_L3CS) && x.ver == 4) {
+		memset(f + x.l3 + 10, 0, 2);
+		c = (uint16_t)~csum_fold(csum_add(0, f + x.l3, x.l4 - x.l3));
+		memcpy(f + x.l3 + 10, &c, 2);
+	}
+	co = l4_csum_off(&x);
+	if ((flags & HNS_TXD_L4CS) && co != 0) {
+		memset(f + x.l4 + co, 0, 2);
+		c = (uint16_t)~csum_fold(csum_add(pseudo_sum(f, &x), f + x.l4, x.l4len));
+		if (c == 0 && x.proto == 17)
+			c = 0xffff;	/* 0 means "no checksum" in UDP */
+		memcpy(f + x.l4 + co, &c, 2);
+	}
+}
+
+/* RX: L3ID/L4ID, and L3E (bad IPv4 header), L4E (bad TCP/UDP checksum),
+ * FRAG for a frame of @len contiguous bytes. */
+static uint32_t
+classify(const char *frame, uint32_t len)
+{
+	const uint8_t *f = (const uint8_t *)frame;
+	uint32_t l3 = HNS_L3ID_OTHER, l4 = HNS_L4ID_OTHER, err = 0, co;
+	struct l3info x;
+	uint16_t c;
 
 	if (len >= 14) {
-		type = (uint16_t)((uint8_t)f[12] << 8 | (uint8_t)f[13]);
-		if (type == 0x0800 && len >= 34) {
-			l3 = HNS_L3ID_IPV4;
-			switch ((uint8_t)f[23]) {
+		uint32_t type = be16(f + 12);
+
+		if (type == 0x0800 || type == 0x86DD) {
+			l3_parse(f, len, 14, &x);
+			if (x.ver == 4 || (type == 0x0800 && len >= 34)) {
+				l3 = HNS_L3ID_IPV4;
+				if (x.ver != 4 || x.l3bad ||
+				    csum_fold(csum_add(0, f + 14, x.l4 - 14)) != 0xffff)
+					err |= HNS_RXD_L3E;
+			} else if (type == 0x86DD) {
+				l3 = HNS_L3ID_IPV6;
+			}
+			/* the protocol field even of a bad header, as before */
+			switch (l3 == HNS_L3ID_IPV4 ? f[23] : x.ver == 6 ? x.proto : 0) {
 			case 6: l4 = HNS_L4ID_TCP; break;
 			case 17: l4 = HNS_L4ID_UDP; break;
-			case 1: l4 = HNS_L4ID_ICMP; break;
+			case 1: l4 = l3 == HNS_L3ID_IPV4 ? HNS_L4ID_ICMP : l4; break;
 			default: break;
 			}
-		} else if (type == 0x86DD) {
-			l3 = HNS_L3ID_IPV6;
+			if (err & HNS_RXD_L3E) {
+				/* no L4 check behind a bad IP header */
+			} else if (x.frag) {
+				err |= HNS_RXD_FRAG;
+			} else if (l4 == HNS_L4ID_TCP || l4 == HNS_L4ID_UDP) {
+				co = l4_csum_off(&x);
+				memcpy(&c, f + x.l4 + co, 2);
+				if (co == 0)
+					err |= HNS_RXD_L4E;	/* truncated header */
+				else if (!(x.ver == 4 && l4 == HNS_L4ID_UDP && c == 0) &&
+					 csum_fold(csum_add(pseudo_sum(f, &x), f + x.l4,
+							    x.l4len)) != 0xffff)
+					err |= HNS_RXD_L4E;
+			}
 		} else if (type == 0x0806) {
 			l3 = HNS_L3ID_ARP;
 		}
 	}
-	return l3 << HNS_RXD_L3ID_SHIFT | l4 << HNS_RXD_L4ID_SHIFT;
+	return l3 << HNS_RXD_L3ID_SHIFT | l4 << HNS_RXD_L4ID_SHIFT | err;
+}
+
+/* A frame in @nseg segments as contiguous bytes: the first segment when it
+ * holds the whole frame, else a copy (engine thread's buffer). */
+static const char *
+frame_bytes(const struct seg *seg, unsigned int nseg, uint32_t len)
+{
+	static __thread char buf[HNS_MAX_FRAME];
+	uint32_t off = 0, k;
+	unsigned int i;
+
+	if (seg[0].len >= len)
+		return seg[0].p;
+	for (i = 0; i < nseg && off < len; i++) {
+		k = seg[i].len < len - off ? seg[i].len : len - off;
+		memcpy(buf + off, seg[i].p, k);
+		off += k;
+	}
+	return buf;
 }
 
 /* Take the refill doorbell (rx_lock held). */
@@ -455,7 +642,7 @@ rx_fill(struct hns_eq *r, struct xcache *xc, const struct seg *seg, unsigned int
 		flags |= HNS_RXD_DROP | HNS_RXD_L2E;
 		r->rx_errors++;
 	} else {
-		flags |= classify(seg[0].p, seg[0].len);
+		flags |= classify(frame_bytes(seg, nseg, len), len);
 		r->rx_pkts++;
 		r->rx_bytes += len;
 	}
@@ -613,9 +800,11 @@ static unsigned int
 tx_poll(struct hns_eq *h, unsigned int budget)
 {
 	struct xcache xc = { .next = 0 };
+	static __thread char txbuf[HNS_MAX_FRAME];
 	struct seg seg[HNS_TX_MAX_BDS];
+	const struct hns_tx_desc *d0;
 	struct hns_eq *r;
-	uint32_t nb, len, need, filled = 0, bufsize = 0;
+	uint32_t nb, nseg, len, need, filled = 0, bufsize = 0;
 	unsigned int n = 0;
 	int st, tap, up, pause = 0;
 
@@ -643,13 +832,22 @@ tx_poll(struct hns_eq *h, unsigned int budget)
 		st = tx_parse(h, &xc, seg, &nb, &len);
 		if (st < 0)
 			break;
+		nseg = nb;
+		d0 = &tx_ring(h)[h->tx_head];
+		if (st == HNS_TX_ST_OK && (d0->flags & (HNS_TXD_L3CS | HNS_TXD_L4CS))) {
+			/* the frame as it leaves: checksums filled in, buffers untouched */
+			memcpy(txbuf, frame_bytes(seg, nb, len), len);
+			tx_checksum((uint8_t *)txbuf, len, d0->flags, d0->ip_offset);
+			seg[0] = (struct seg){ txbuf, len };
+			nseg = 1;
+		}
 		if (st != HNS_TX_ST_OK) {
 			tx_ring(h)[h->tx_head].status = (uint8_t)st;
 			h->tx_errors++;
 		} else if (!up) {
 			h->tx_drops++;
 		} else if (tap) {
-			if (tx_tap(h, seg, nb, len) != 0)
+			if (tx_tap(h, seg, nseg, len) != 0)
 				break;
 		} else {
 			need = rx_bds(len, bufsize);
@@ -669,7 +867,7 @@ tx_poll(struct hns_eq *h, unsigned int budget)
 				h->tx_bytes += len;
 			} else {
 				r->rx_paused = 0;
-				rx_fill(r, &xc, seg, nb, len, need, bufsize);
+				rx_fill(r, &xc, seg, nseg, len, need, bufsize);
 				filled += need;
 				h->tx_pkts++;
 				h->tx_bytes += len;
@@ -732,7 +930,12 @@ tap_rx_poll(struct hns_eq *h, unsigned int budget)
 			flags |= HNS_RXD_DROP | HNS_RXD_L2E;
 			h->rx_errors++;
 		} else {
-			flags |= classify(iov[0].iov_base, (uint32_t)len);
+			struct seg tseg[HNS_RX_MAX_BDS];
+
+			for (i = 0; i < HNS_RX_MAX_BDS; i++)
+				tseg[i] = (struct seg){ iov[i].iov_base, bufsize };
+			flags |= classify(frame_bytes(tseg, HNS_RX_MAX_BDS, (uint32_t)len),
+					  (uint32_t)len);
 			h->rx_pkts++;
 			h->rx_bytes += (uint64_t)len;
 		}

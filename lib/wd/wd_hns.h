@@ -153,6 +153,21 @@ wd_hns_tx_bd(struct wd_hns_ring *r, uint64_t iova, uint16_t len, uint32_t nb_bds
 	return slot;
 }
 
+/**
+ * Ask the device to fill in checksums of the packet whose first BD is in
+ * @p slot (from wd_hns_tx_bd()): the IPv4 header checksum (@p l3) and the
+ * TCP/UDP checksum, pseudo header included (@p l4), the IP header at
+ * @p ip_offset bytes into the frame. The buffers are not modified.
+ */
+static inline void
+wd_hns_tx_csum(struct wd_hns_ring *r, uint32_t slot, int l3, int l4, uint8_t ip_offset)
+{
+	struct hns_tx_desc *d = &r->txd[slot];
+
+	d->flags |= (uint8_t)((l3 ? HNS_TXD_L3CS : 0) | (l4 ? HNS_TXD_L4CS : 0));
+	d->ip_offset = ip_offset;
+}
+
 /** Hand the BDs written since the last doorbell to the device. */
 static inline void
 wd_hns_tx_doorbell(struct wd_hns_ring *r)

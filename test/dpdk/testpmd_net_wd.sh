@@ -11,6 +11,10 @@
 #   multiq  two ports of 2 queue pairs each (4 ring pairs, 0<->2, 1<->3), io
 #   tap   one port on a TAP wire: the kernel pings an address behind it and
 #         testpmd's icmpecho answers (needs CAP_NET_ADMIN and /dev/net/tun)
+#   csum  RX/TX IPv4/UDP/TCP checksum offloads offered; on a TAP wire,
+#         frames with bad checksums from the kernel side are flagged
+#         (testpmd's csum engine counts them) and come back repaired by the
+#         device (testpmd asks for hw checksums); good ones flagged GOOD
 #   baddevargs  bad devargs fail with a clear message
 #   testpmd_net_wd.sh <wd-env> <build dir> <scenario>
 set -u
@@ -126,8 +130,16 @@ b2b() { # vdev args
 		"set flow_ctrl rx on 1" "set flow_ctrl tx on 1"
 	run_mode txonly "set flow_ctrl rx off 0" "set flow_ctrl tx off 0" \
 		"set flow_ctrl rx off 1" "set flow_ctrl tx off 1" "set txpkts 64,64,72"
-	# jumbo: 3000-byte frames in 2 TX segments land in 2 RX BDs of 2048
+	# jumbo: 3000-byte frames in 2 TX segments land in 2 RX BDs of 2048,
+	# which needs the scatter offload: refused without it
 	tp "port stop all"
+	tp "port config mtu 0 3000"
+	tp "port start 0"
+	tp_wait 'exceed an RX buffer of 2048 bytes; enable RTE_ETH_RX_OFFLOAD_SCATTER' 10 ||
+		fail "3000-byte frames accepted without the scatter offload"
+	tp "port stop all"
+	tp "port config 0 rx_offload scatter on"
+	tp "port config 1 rx_offload scatter on"
 	tp "port config mtu 0 3000"
 	tp "port config mtu 1 3000"
 	tp "port start all"
@@ -213,6 +225,148 @@ PY
 	[ $prc = 0 ] || fail "the kernel's ping got no answer through net_wd"
 	grep -q "ARP" "$work/out" || true
 	echo "PASS: TAP wire: the kernel's ping to 198.18.0.2 answered by testpmd icmpecho on net_wd"
+	;;
+csum)
+	# Checksum offloads: offered, accepted by testpmd, done by the device.
+	# One port on a TAP wire (in a private network namespace); frames with
+	# wrong checksums come from the kernel side (a packet socket): the port
+	# flags them (testpmd's csum engine counts Bad-ipcsum/Bad-l4csum), the
+	# engine sends each back asking the port for the checksums (hw), and
+	# every frame returns to the TAP with right ones (checked here).
+	if [ -z "${WD_IN_NETNS:-}" ]; then
+		[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
+		WD_IN_NETNS=1 exec unshare -n "$0" "$@" || { echo "SKIP: unshare -n"; exit 77; }
+	fi
+	ip tuntap add dev wdcaptest mode tap 2>/dev/null || { echo "SKIP: no CAP_NET_ADMIN"; exit 77; }
+	ip tuntap del dev wdcaptest mode tap
+	export WD_EMU=hisi_hns_v1:1:wire=tap:cpu=0
+	tp_start --vdev net_wd0,mac=02:00:00:00:0a:02
+	tp "show port 0 rx_offload capabilities"
+	tp "show port 0 tx_offload capabilities"
+	tp_wait 'Tx Offloading Capabilities of port 0' 10 || fail "no offload capabilities shown"
+	sleep 0.3
+	for o in IPV4_CKSUM UDP_CKSUM TCP_CKSUM; do
+		awk '/Rx Offloading Capabilities of port 0/ { on = 1 } on && /Per Port/ { print; exit }' \
+			"$work/out" | grep -qw "$o" || fail "RX $o not offered"
+		awk '/Tx Offloading Capabilities of port 0/ { on = 1 } on && /Per Port/ { print; exit }' \
+			"$work/out" | grep -qw "$o" || fail "TX $o not offered"
+	done
+	tp "port stop all"
+	for o in ipv4_cksum udp_cksum tcp_cksum; do tp "port config 0 rx_offload $o on"; done
+	for o in ip udp tcp; do tp "csum set $o hw 0"; done
+	tp "port start all"
+	echo 1 >/proc/sys/net/ipv6/conf/hisi_hns0/disable_ipv6 2>/dev/null
+	ip link set hisi_hns0 up || fail "no TAP hisi_hns0"
+	tp "set fwd csum"
+	tp "set verbose 1"
+	tp start
+	sleep 0.5
+	/usr/bin/python3 - >"$work/frames" 2>&1 <<'PY'
+import select, socket, struct, sys, time
+
+def isum(b, s=0):
+    if len(b) & 1:
+        b += b'\0'
+    s += sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+
+def frame(seq, v6, tcp, good):
+    pay = struct.pack('!I', seq) + bytes((seq + k) & 0xff for k in range(20 + seq * 7 % 900))
+    l4 = (struct.pack('!HHIIBBHHH', 4000 + seq, 80, seq, 0, 0x50, 0x18, 512, 0, 0) if tcp
+          else struct.pack('!HHHH', 4000 + seq, 80, 8 + len(pay), 0)) + pay
+    proto = 6 if tcp else 17
+    if v6:
+        src, dst = bytes(range(16)), bytes(range(16, 32))
+        l3 = struct.pack('!IHBB', 0x60000000, len(l4), proto, 64) + src + dst
+        ps = src + dst + struct.pack('!IxxxB', len(l4), proto)
+    else:
+        src, dst = bytes([198, 18, 0, 1]), bytes([198, 18, 0, 2])
+        l3 = struct.pack('!BBHHHBBH', 0x45, 0, 20 + len(l4), seq, 0, 64, proto, 0) + src + dst
+        c = ~isum(l3) & 0xffff
+        l3 = l3[:10] + struct.pack('!H', c if good else c ^ 0x5a5a) + l3[12:]
+        ps = src + dst + struct.pack('!xBH', proto, len(l4))
+    c = ~isum(l4, isum(ps)) & 0xffff or 0xffff
+    off = 16 if tcp else 6
+    l4 = l4[:off] + struct.pack('!H', c if good else c ^ 0x1234) + l4[off + 2:]
+    eth = b'\x02\x00\x00\x00\x0a\x02\x02\x00\x00\x00\x0a\x01' + (b'\x86\xdd' if v6 else b'\x08\x00')
+    return eth + l3 + l4
+
+def sums_ok(f):
+    v6 = f[12:14] == b'\x86\xdd'
+    if v6:
+        l3, l4 = f[14:54], f[54:]
+        proto = l3[6]
+        l4 = l4[:struct.unpack('!H', l3[4:6])[0]]
+        ps = l3[8:40] + struct.pack('!IxxxB', len(l4), proto)
+    else:
+        l3 = f[14:34]
+        if isum(l3) != 0xffff:
+            return False
+        proto = l3[9]
+        l4 = f[34:14 + struct.unpack('!H', l3[2:4])[0]]
+        ps = l3[12:20] + struct.pack('!xBH', proto, len(l4))
+    return isum(l4, isum(ps)) == 0xffff
+
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE
+s.bind(('hisi_hns0', 0))
+sent = {}
+n = 0
+for good in (False, True):
+    for v6 in (False, True):
+        for tcp in (False, True):
+            for k in range(25):
+                sent[n] = (v6, tcp, good)
+                s.send(frame(n, v6, tcp, good))
+                n += 1
+                time.sleep(0.002)
+back, wrong = set(), 0
+end = time.time() + 3
+while time.time() < end and len(back) < n:
+    if not select.select([s], [], [], 0.2)[0]:
+        continue
+    f, addr = s.recvfrom(4096)
+    if addr[2] == socket.PACKET_OUTGOING or f[12:14] not in (b'\x08\x00', b'\x86\xdd'):
+        continue
+    off = 54 if f[12:14] == b'\x86\xdd' else 34
+    proto = f[20] if off == 54 else f[23]
+    seq = struct.unpack('!I', f[off + (20 if proto == 6 else 8):][:4])[0]
+    if seq in sent:
+        if sums_ok(f):
+            back.add(seq)
+        else:
+            wrong += 1
+bad_v4 = sum(1 for v in sent.values() if not v[0] and not v[2])
+bad_all = sum(1 for v in sent.values() if not v[2])
+print('sent %d frames (%d with a bad IPv4 header sum, %d with a bad L4 sum); '
+      '%d came back with right sums, %d with wrong ones' % (n, bad_v4, bad_all, len(back), wrong))
+print('expect %d %d' % (bad_v4, bad_all))
+sys.exit(0 if len(back) == n and wrong == 0 else 1)
+PY
+	prc=$?
+	cat "$work/frames"
+	tp stop
+	tp "set verbose 0"
+	tp_wait 'Accumulated forward statistics' 10 || fail "csum forwarding did not stop"
+	sleep 0.3
+	[ $prc = 0 ] || fail "frames came back with wrong checksums or not at all"
+	grep -q 'checksum offload is not supported' "$work/out" && fail "testpmd refused a hw checksum"
+	read -r _ bad_v4 bad_all <<EOT
+$(grep '^expect' "$work/frames")
+EOT
+	set -- $(tr -d '\r' <"$work/out" | awk '/Forward statistics for port 0/ { on = 1 }
+		on && /Bad-ipcsum:/ { print $2, $4; exit }')
+	echo "testpmd csum engine: Bad-ipcsum $1 (sent $bad_v4), Bad-l4csum $2 (sent $bad_all)"
+	[ "$1" = "$bad_v4" ] || fail "Bad-ipcsum $1, expected $bad_v4"
+	# behind a bad IPv4 header the device does not check L4 (UNKNOWN)
+	[ "$2" = $((bad_all - bad_v4)) ] || fail "Bad-l4csum $2, expected $((bad_all - bad_v4))"
+	good=$(grep -c 'RTE_MBUF_F_RX_L4_CKSUM_GOOD' "$work/out")
+	[ "$good" -ge 100 ] || fail "only $good frames flagged L4_CKSUM_GOOD (100 good sent)"
+	grep -q 'RTE_MBUF_F_RX_IP_CKSUM_GOOD' "$work/out" || fail "no IP_CKSUM_GOOD flag"
+	tp_quit
+	echo "PASS: net_wd checksum offloads: offered, flagged on RX, filled in on TX"
 	;;
 baddevargs)
 	export WD_EMU=hisi_hns_v1:1

@@ -324,6 +324,188 @@ test_multi_bd(void)
 	wd_release_queue(&q);
 }
 
+/* Build an Ethernet + IPv4/IPv6 + UDP/TCP frame of @len bytes, checksums
+ * as given (wrong on purpose, or 0). @return the L4 header offset. */
+static uint32_t
+ip_frame(uint8_t *p, uint32_t len, int v6, int tcp)
+{
+	uint32_t l4 = v6 ? 54 : 34, i;
+
+	memset(p, 0, len);
+	memcpy(p, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01", 12);
+	for (i = l4 + (tcp ? 20 : 8); i < len; i++)
+		p[i] = (uint8_t)(i * 31 + 7);
+	if (v6) {
+		p[12] = 0x86;
+		p[13] = 0xdd;
+		p[14] = 0x60;
+		p[18] = (uint8_t)((len - l4) >> 8);
+		p[19] = (uint8_t)(len - l4);
+		p[20] = tcp ? 6 : 17;
+		p[21] = 64;
+		for (i = 22; i < 54; i++)
+			p[i] = (uint8_t)(i * 3);
+	} else {
+		p[12] = 0x08;
+		p[14] = 0x45;
+		p[16] = (uint8_t)((len - 14) >> 8);
+		p[17] = (uint8_t)(len - 14);
+		p[22] = 64;
+		p[23] = tcp ? 6 : 17;
+		p[24] = 0x12;	/* a wrong header checksum */
+		memcpy(p + 26, "\xc6\x12\0\x01\xc6\x12\0\x02", 8);
+	}
+	p[l4] = 0x30;
+	p[l4 + 1] = 0x39;
+	p[l4 + 3] = 0x50;
+	if (tcp) {
+		p[l4 + 12] = 0x50;
+		p[l4 + 16] = 0xbe;	/* wrong checksums */
+	} else {
+		p[l4 + 4] = (uint8_t)((len - l4) >> 8);
+		p[l4 + 5] = (uint8_t)(len - l4);
+		p[l4 + 6] = 0xbe;
+	}
+	return l4;
+}
+
+/* RFC 1071 checksum over @len bytes plus @sum, independent of the model. */
+static uint16_t
+inet_sum(const uint8_t *p, uint32_t len, uint32_t sum)
+{
+	uint32_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* 1 if the frame's IPv4 header (if any) and TCP/UDP checksums are right. */
+static int
+frame_sums_ok(const uint8_t *p, uint32_t len, int v6)
+{
+	uint32_t l4 = v6 ? 54 : 34, l4len = len - l4, ps;
+
+	if (!v6 && inet_sum(p + 14, 20, 0) != 0xffff)
+		return 0;
+	ps = inet_sum(p + (v6 ? 22 : 26), v6 ? 32 : 8, 0) + p[v6 ? 20 : 23] + l4len;
+	return inet_sum(p + l4, l4len, ps) == 0xffff;
+}
+
+/* Checksum offloads: TX L3CS/L4CS fill in the sums as the frame leaves
+ * (the TX buffer untouched); RX L3E/L4E flag wrong ones, IPv4 and IPv6,
+ * UDP and TCP, one and several BDs; a fragment is not checked (FRAG). */
+static void
+test_checksums(void)
+{
+	static uint8_t txb[2][4096] __attribute__((aligned(4096)));
+	static uint8_t out[8][2048] __attribute__((aligned(4096)));
+	static const uint32_t lens[] = { 78, 333, 1514, 3000 };
+	struct wd_capa c = capa_dev("hisi_hns0");
+	const struct hns_rx_desc *d;
+	struct wd_hns_ring *r;
+	struct wd_queue q;
+	uint8_t copy[4096], got[4096];
+	uint32_t i, k, f, len, n, slot;
+	int v6, tcp, off;
+
+	CHECK_RC(wd_request_queue(&q, &c), 0);
+	if (q.impl == NULL)
+		return;
+	r = wd_hns_ring(&q);
+	CHECK_RC(wd_mem_share(&q, txb, sizeof(txb), 0), 0);
+	CHECK_RC(wd_mem_share(&q, out, sizeof(out), 0), 0);
+	for (k = 0; k < 4 * 4 * 2; k++) {
+		len = lens[k % 4];
+		v6 = (k / 4) & 1;
+		tcp = (k / 8) & 1;
+		off = (int)(k / 16);	/* 0: offloads off, 1: on */
+		ip_frame(txb[0], len, v6, tcp);
+		memcpy(copy, txb[0], len);
+		for (i = 0; i < 8; i++)
+			wd_hns_rx_post(r, iova(out[i]));
+		wd_hns_rx_doorbell(r);
+		if (len > 2048) {
+			/* two TX BDs, the checksum request on the first */
+			memcpy(txb[1], txb[0] + 2000, len - 2000);
+			slot = wd_hns_tx_bd(r, iova(txb[0]), 2000, 2, 0);
+			wd_hns_tx_bd(r, iova(txb[1]), (uint16_t)(len - 2000), 2, 1);
+		} else {
+			slot = wd_hns_tx_bd(r, iova(txb[0]), (uint16_t)len, 1, 1);
+		}
+		if (off)
+			wd_hns_tx_csum(r, slot, 1, 1, 14);
+		wd_hns_tx_doorbell(r);
+		n = len > 2048 ? 2 : 1;
+		CHECK(wait_filled(r, n) == n, "frame %u back", k);
+		d = wd_hns_rx_desc(r, 0);
+		f = d->ipoff_bnum_pid_flag;
+		CHECK(!wd_hns_rx_bad(d) && d->pkt_len == len && wd_hns_rx_bds(d) == n,
+		      "frame %u: len %u bds %u", k, d->pkt_len, wd_hns_rx_bds(d));
+		memcpy(got, out[0], len < 2048 ? len : 2048);
+		if (len > 2048)
+			memcpy(got + 2048, out[1], len - 2048);
+		CHECK(memcmp(txb[0], copy, len) == 0, "TX buffer modified");
+		CHECK(((f & HNS_RXD_L4ID_MASK) >> HNS_RXD_L4ID_SHIFT) ==
+		      (uint32_t)(tcp ? HNS_L4ID_TCP : HNS_L4ID_UDP) &&
+		      ((f & HNS_RXD_L3ID_MASK) >> HNS_RXD_L3ID_SHIFT) ==
+		      (uint32_t)(v6 ? HNS_L3ID_IPV6 : HNS_L3ID_IPV4), "frame %u: ids %x", k, f);
+		if (off) {
+			CHECK(frame_sums_ok(got, len, v6),
+			      "frame %u (%u B, %s, %s): sums not filled", k, len,
+			      v6 ? "v6" : "v4", tcp ? "tcp" : "udp");
+			CHECK(!(f & (HNS_RXD_L3E | HNS_RXD_L4E)), "frame %u: good sums flagged %x",
+			      k, f);
+		} else {
+			CHECK(memcmp(got, copy, len) == 0, "frame %u changed without offload", k);
+			CHECK(!!(f & HNS_RXD_L3E) == !v6, "frame %u: L3E %x", k, f);
+			CHECK(v6 ? !!(f & HNS_RXD_L4E) : !(f & HNS_RXD_L4E),
+			      "frame %u: L4E %x (v4: not checked behind a bad header)", k, f);
+		}
+		wd_hns_rx_take(r, n);
+		CHECK(wait_sent(r, n) == n, "sent");
+		wd_hns_tx_reclaim(r, n);
+		/* drop the remaining posted buffers: reset the ring pair */
+		CHECK_RC(wd_hns_enable(&q, 0, TMO), 0);
+		CHECK_RC(wd_hns_enable(&q, 1, 0), 0);
+	}
+	/* a good IPv4 header, a wrong UDP sum: only L4E; a fragment: FRAG only */
+	for (i = 0; i < 2; i++) {
+		ip_frame(txb[0], 200, 0, 0);
+		if (i == 1)
+			txb[0][20] = 0x20;	/* more fragments */
+		txb[0][24] = txb[0][25] = 0;
+		{
+			uint16_t s = (uint16_t)~inet_sum(txb[0] + 14, 20, 0);
+
+			txb[0][24] = (uint8_t)(s >> 8);
+			txb[0][25] = (uint8_t)s;
+		}
+		wd_hns_rx_post(r, iova(out[0]));
+		wd_hns_rx_doorbell(r);
+		wd_hns_tx_bd(r, iova(txb[0]), 200, 1, 1);
+		wd_hns_tx_doorbell(r);
+		CHECK(wait_filled(r, 1) == 1, "frame back");
+		f = wd_hns_rx_desc(r, 0)->ipoff_bnum_pid_flag;
+		if (i == 0)
+			CHECK((f & (HNS_RXD_L3E | HNS_RXD_L4E | HNS_RXD_FRAG)) == HNS_RXD_L4E,
+			      "bad UDP sum: %x", f);
+		else
+			CHECK((f & (HNS_RXD_L3E | HNS_RXD_L4E | HNS_RXD_FRAG)) == HNS_RXD_FRAG,
+			      "fragment: %x", f);
+		wd_hns_rx_take(r, 1);
+		CHECK(wait_sent(r, 1) == 1, "sent");
+		wd_hns_tx_reclaim(r, 1);
+	}
+	CHECK_RC(wd_mem_unshare(&q, txb, sizeof(txb)), 0);
+	CHECK_RC(wd_mem_unshare(&q, out, sizeof(out)), 0);
+	wd_release_queue(&q);
+}
+
 /* Two connected ring pairs: frames cross, flow control holds them while
  * the receiver has no buffers, and a lone ring pair's link is down. */
 static void
@@ -487,6 +669,7 @@ main(void)
 	test_loop_messages();
 	test_bad_bds();
 	test_multi_bd();
+	test_checksums();
 	test_connected("hisi_hns1", "hisi_hns1", "pair");
 	test_connected("hisi_hns2", "hisi_hns3", "peer");
 	test_tap();

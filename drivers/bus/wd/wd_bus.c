@@ -23,6 +23,8 @@
 #include <rte_memory.h>
 #include <rte_string_fns.h>
 
+#include <wd_drv.h>
+
 #include "bus_wd_driver.h"
 #include "wd_bus_private.h"
 
@@ -125,6 +127,20 @@ wd_bus_scan(void)
 	struct wd_dev_info *infos = NULL;
 	int n, i;
 
+	/*
+	 * A secondary process would make its own queues of the primary's
+	 * devices (emulated ones in its own address space) under the same
+	 * dmadev/cryptodev names, whose shared data the primary uses: it
+	 * must not probe or touch them until multi-process support exists.
+	 */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		static int said;
+
+		if (!said++)
+			WD_BUS_LOG(NOTICE, "secondary process: WrapDrive devices stay with the "
+				   "primary (no multi-process support), none probed here");
+		return 0;
+	}
 	n = wd_scan(&infos);
 	if (n < 0) {
 		WD_BUS_LOG(ERR, "WrapDrive discovery failed: %s", strerror(-n));
@@ -150,8 +166,9 @@ wd_bus_scan(void)
 			dev->info = infos[i];
 			dev->device.name = dev->info.name;
 			dev->device.bus = &wd_bus.bus;
+			/* numa_zone_id, else where the queues' memory will be */
 			dev->device.numa_node = infos[i].numa_node >= 0 ?
-				infos[i].numa_node : SOCKET_ID_ANY;
+				infos[i].numa_node : wd_mem_node(NULL);
 			device_insert(dev);
 			WD_BUS_LOG(INFO, "found %s (%s, %s)", dev->info.name,
 				   dev->info.types[0].device_api,
@@ -355,10 +372,16 @@ wd_bus_unplug(struct rte_device *d)
 			   dev->driver->driver.name, strerror(-rc));
 		return rc;
 	}
-	for (i = 0; i < RTE_WD_MAX_QUEUES; i++)
-		left += dev->open_queues[i] != NULL;
+	/* the driver is gone: what it forgot goes back to the device */
+	for (i = 0; i < RTE_WD_MAX_QUEUES; i++) {
+		if (dev->open_queues[i] == NULL)
+			continue;
+		left++;
+		wd_release_queue(dev->open_queues[i]);
+		dev->open_queues[i] = NULL;
+	}
 	if (left != 0)
-		WD_BUS_LOG(ERR, "%s: %s left %u queues open", dev->info.name,
+		WD_BUS_LOG(ERR, "%s: %s left %u queues open, released", dev->info.name,
 			   dev->driver->driver.name, left);
 	dev->driver = NULL;
 	dev->device.driver = NULL;

@@ -381,6 +381,9 @@ wd_sec_remove(struct rte_wd_device *wdev)
 
 	if (dev == NULL)
 		return -ENODEV;
+	/* an application may exit (rte_eal_cleanup) without stopping it */
+	if (dev->data->dev_started)
+		rte_cryptodev_stop(dev->data->dev_id);
 	wdev->priv = NULL;
 	/* closes the device, which releases every queue pair */
 	return rte_cryptodev_pmd_destroy(dev);

@@ -18,37 +18,71 @@
 #include <rte_dmadev.h>
 #include <rte_dmadev_pmd.h>
 #include <rte_log.h>
+#include <rte_malloc.h>
 #include <rte_pause.h>
 
 #include "wd_dummy_dmadev.h"
 
 #define MIN_DESC 32
+#define MAX_DESC 16384		/* beyond the ring's depth, in the backlog */
 #define STOP_TIMEOUT_MS 1000
 
 RTE_LOG_REGISTER_DEFAULT(wd_dummy_dma_logtype, NOTICE);
 
 /* --- data path ---------------------------------------------------------- */
 
+/* Submitted backlog jobs enter the ring as far as it has room. */
+static inline void
+vc_drain(struct wd_dma_vchan *vc)
+{
+	const struct wd_dma_job *j;
+	uint16_t moved = 0;
+
+	while ((uint16_t)(vc->hw_next - vc->done) < (uint16_t)(vc->last_submit - vc->done)) {
+		j = &vc->backlog[vc->hw_next & vc->bl_mask];
+		if (wd_dummy_ring_enqueue(vc->ring, j->op, j->src, j->dst, j->len) != 0)
+			break;
+		vc->hw_next++;
+		moved++;
+	}
+	if (moved != 0)
+		wd_dummy_ring_doorbell(vc->ring);
+}
+
 static inline void
 vc_submit(struct wd_dma_vchan *vc)
 {
-	wd_dummy_ring_doorbell(vc->ring);
 	vc->stats.submitted += (uint16_t)(vc->enq - vc->last_submit);
 	vc->last_submit = vc->enq;
+	if (unlikely(vc->hw_next != vc->enq))
+		vc_drain(vc);
+	wd_dummy_ring_doorbell(vc->ring);
 }
 
 static inline int
 vc_enqueue(struct wd_dma_vchan *vc, uint16_t op, uint64_t src, rte_iova_t dst,
 	uint32_t len, uint64_t flags)
 {
+	struct wd_dma_job *j;
 	uint16_t id;
 
 	if (unlikely(len == 0 || len > WD_DUMMY_MAX_LEN))
 		return -EINVAL;
 	if (unlikely((uint16_t)(vc->enq - vc->done) >= vc->nb_desc))
 		return -ENOSPC;
-	if (unlikely(wd_dummy_ring_enqueue(vc->ring, op, src, dst, len) != 0))
-		return -ENOSPC;
+	/* straight into the ring while nothing waits in the backlog */
+	if (likely(vc->hw_next == vc->enq) &&
+	    likely(wd_dummy_ring_enqueue(vc->ring, op, src, dst, len) == 0)) {
+		vc->hw_next++;
+	} else {
+		if (unlikely(vc->backlog == NULL))
+			return -ENOSPC;
+		j = &vc->backlog[vc->enq & vc->bl_mask];
+		j->src = src;
+		j->dst = dst;
+		j->len = len;
+		j->op = op;
+	}
 	id = vc->enq++;
 	/* The engine serves descriptors in order: a fence holds by itself. */
 	if (flags & RTE_DMA_OP_FLAG_SUBMIT)
@@ -90,6 +124,8 @@ vc_retire(struct wd_dma_vchan *vc, uint16_t n, uint16_t *last_idx)
 	vc->done += n;
 	vc->stats.completed += n;
 	*last_idx = vc->done - 1;
+	if (unlikely(vc->backlog != NULL) && n != 0)
+		vc_drain(vc);
 }
 
 /* Successful jobs up to the first failure, which stays for
@@ -165,8 +201,9 @@ wd_dma_info_get(const struct rte_dma_dev *dev, struct rte_dma_info *info, uint32
 	info->dev_capa = RTE_DMA_CAPA_MEM_TO_MEM | RTE_DMA_CAPA_OPS_COPY |
 		RTE_DMA_CAPA_OPS_FILL | RTE_DMA_CAPA_HANDLES_ERRORS;
 	info->max_vchans = dd->max_vchans;
-	info->max_desc = (uint16_t)RTE_MIN(dd->vc[0].depth, (unsigned int)UINT16_MAX);
-	info->min_desc = RTE_MIN((uint16_t)MIN_DESC, info->max_desc);
+	/* the ring's depth, and a software backlog behind it up to MAX_DESC */
+	info->max_desc = MAX_DESC;
+	info->min_desc = MIN_DESC;
 	info->max_sges = 0;
 	return 0;
 }
@@ -179,6 +216,25 @@ wd_dma_configure(struct rte_dma_dev *dev, const struct rte_dma_conf *conf, uint3
 	if (conf->nb_vchans > dd->max_vchans)
 		return -EINVAL;
 	dd->nb_vchans = conf->nb_vchans;
+	return 0;
+}
+
+/*
+ * Start the vchan afresh: jobs written without a doorbell and backlog
+ * entries are dropped, doorbelled ones are waited for (never replayed),
+ * and job ids start again at 0.
+ */
+static int
+vc_reset(struct wd_dma_vchan *vc)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * STOP_TIMEOUT_MS / 1000;
+
+	while (wd_dummy_ring_reset(vc->ring) != 0) {
+		if (rte_get_timer_cycles() > end)
+			return -ETIMEDOUT;
+		rte_pause();
+	}
+	vc->enq = vc->done = vc->last_submit = vc->hw_next = 0;
 	return 0;
 }
 
@@ -202,18 +258,27 @@ wd_dma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
 {
 	struct wd_dma_dev *dd = dev->data->dev_private;
 	struct wd_dma_vchan *vc = &dd->vc[vchan];
+	uint32_t slots;
 
-	if (conf->direction != RTE_DMA_DIR_MEM_TO_MEM || conf->nb_desc > vc->depth)
+	if (conf->direction != RTE_DMA_DIR_MEM_TO_MEM || conf->nb_desc < MIN_DESC ||
+	    conf->nb_desc > MAX_DESC)
 		return -EINVAL;
-	/* Forget old jobs: submit what was written, let the device finish. */
-	wd_dummy_ring_doorbell(vc->ring);
-	if (vc_quiesce(vc) != 0) {
+	if (vc_reset(vc) != 0) {
 		WD_DMA_LOG(ERR, "%s: queue %s did not drain", dev->data->dev_name, vc->q.uuid);
 		return -EBUSY;
 	}
-	wd_dummy_ring_retire(vc->ring, wd_dummy_ring_inflight(vc->ring));
+	rte_free(vc->backlog);
+	vc->backlog = NULL;
+	vc->bl_mask = 0;
+	if (conf->nb_desc > vc->depth) {
+		slots = rte_align32pow2(conf->nb_desc);
+		vc->backlog = rte_zmalloc_socket("wd_dma_backlog", slots * sizeof(*vc->backlog),
+						 RTE_CACHE_LINE_SIZE, dev->data->numa_node);
+		if (vc->backlog == NULL)
+			return -ENOMEM;
+		vc->bl_mask = (uint16_t)(slots - 1);
+	}
 	vc->nb_desc = conf->nb_desc;
-	vc->enq = vc->done = vc->last_submit = 0;
 	memset(&vc->stats, 0, sizeof(vc->stats));
 	return 0;
 }
@@ -222,7 +287,16 @@ static int
 wd_dma_start(struct rte_dma_dev *dev)
 {
 	struct wd_dma_dev *dd = dev->data->dev_private;
+	uint16_t i;
 
+	/* what was abandoned at stop stays abandoned; ids restart at 0 */
+	for (i = 0; i < dd->nb_vchans; i++) {
+		if (vc_reset(&dd->vc[i]) != 0) {
+			WD_DMA_LOG(ERR, "%s: queue %s did not drain", dev->data->dev_name,
+				   dd->vc[i].q.uuid);
+			return -EBUSY;
+		}
+	}
 	dd->started = 1;
 	return 0;
 }
@@ -246,8 +320,11 @@ release_queues(struct wd_dma_dev *dd)
 {
 	uint16_t i;
 
-	for (i = 0; i < dd->max_vchans; i++)
+	for (i = 0; i < dd->max_vchans; i++) {
 		rte_wd_queue_release(dd->wdev, &dd->vc[i].q);
+		rte_free(dd->vc[i].backlog);
+		dd->vc[i].backlog = NULL;
+	}
 	dd->max_vchans = 0;
 }
 
@@ -314,10 +391,11 @@ wd_dma_dump(const struct rte_dma_dev *dev, FILE *f)
 		const struct wd_dma_vchan *vc = &dd->vc[i];
 
 		fprintf(f, "  vchan %u: queue %s depth %u nb_desc %u next id %u done %u "
-			"in flight %u submitted %" PRIu64 " completed %" PRIu64
-			" errors %" PRIu64 "\n", i, vc->q.uuid, vc->depth, vc->nb_desc, vc->enq,
-			vc->done, (uint16_t)(vc->enq - vc->done), vc->stats.submitted,
-			vc->stats.completed, vc->stats.errors);
+			"in flight %u (ring %u, backlog %u) submitted %" PRIu64 " completed %"
+			PRIu64 " errors %" PRIu64 "\n", i, vc->q.uuid, vc->depth, vc->nb_desc,
+			vc->enq, vc->done, (uint16_t)(vc->enq - vc->done),
+			(uint16_t)(vc->hw_next - vc->done), (uint16_t)(vc->enq - vc->hw_next),
+			vc->stats.submitted, vc->stats.completed, vc->stats.errors);
 	}
 	return 0;
 }

@@ -20,19 +20,33 @@ extern int wd_dummy_dma_logtype;
 /*
  * One vchan is one WrapDrive queue. Job ids are 16-bit and wrap:
  *
- *        done          last_submit         enq
- *         |                 |               |
- *   ...[completed][submitted, in device][written, no doorbell][free...]
+ *        done          hw_next          last_submit         enq
+ *         |               |                  |               |
+ *   ...[completed][in the hardware ring][backlog, submitted][written][free...]
  *
- * enq - done never exceeds nb_desc (<= the queue's ring depth).
+ * Jobs [done, hw_next) are in the hardware ring (at most its depth), in
+ * order; when nb_desc is larger than the ring, later jobs wait in a
+ * software backlog (indexed by id) and enter the ring, once submitted, as
+ * completions make room. Jobs written without a doorbell sit at the end
+ * of the ring when the backlog is empty. enq - done never exceeds nb_desc.
  */
+struct wd_dma_job {
+	uint64_t src;		/* source IOVA or fill pattern */
+	uint64_t dst;
+	uint32_t len;
+	uint16_t op;
+};
+
 struct wd_dma_vchan {
 	/* fast path */
 	struct wd_dummy_ring *ring;	/* of q */
 	uint16_t enq;		/* id of the next job */
 	uint16_t last_submit;	/* enq at the last doorbell */
 	uint16_t done;		/* id of the next job to complete */
+	uint16_t hw_next;	/* id of the next job to enter the ring */
 	uint16_t nb_desc;
+	uint16_t bl_mask;	/* backlog slots - 1 */
+	struct wd_dma_job *backlog;	/* NULL: nb_desc fits the ring */
 	struct rte_dma_stats stats;
 	/* control path */
 	struct wd_queue q;

@@ -60,6 +60,8 @@ struct eth_wd_rxq {
 	struct pmd_internals *pmd;
 	uint32_t nb_desc;		/* buffers kept posted */
 	uint32_t max_frame;		/* longer frames are dropped (MTU) */
+	uint32_t bufsize;		/* RX buffer bytes (BD_LEN) */
+	int scatter;			/* RTE_ETH_RX_OFFLOAD_SCATTER on */
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint64_t pkts, bytes, errors, nombuf, filtered;
@@ -86,8 +88,11 @@ struct pmd_internals {
 	int emulated;
 	int started;
 	int promisc, allmulti;		/* read on the RX path */
+	int rx_cksum;			/* a queue has RX checksum offloads on */
 	uint32_t fc;			/* HNS_FC_* of every ring pair */
 	uint64_t imissed_base;
+	uint64_t rx_err_base[ETH_WD_MAX_QUEUES];	/* device RX errors at reset */
+	uint32_t rx_bufsize;		/* smallest RX buffer of the queues, 0: none yet */
 	struct rte_ether_addr mac;
 	uint64_t xstats_base[HNS_NB_STATS];
 	struct eth_wd_qp qp[ETH_WD_MAX_QUEUES];
@@ -148,8 +153,33 @@ rx_repost(struct eth_wd_rxq *rxq, struct rte_mbuf *m)
 	rxq->sw[slot] = m;
 }
 
-static uint16_t
-eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
+#define ETH_WD_RX_CKSUM (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM | \
+			 RTE_ETH_RX_OFFLOAD_TCP_CKSUM)
+#define ETH_WD_TX_CKSUM (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM | \
+			 RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+
+/* mbuf checksum flags from the RX BD's L3E/L4E (what the device checked). */
+static inline uint64_t
+rx_cksum_flags(uint32_t flags)
+{
+	uint32_t l3 = (flags & HNS_RXD_L3ID_MASK) >> HNS_RXD_L3ID_SHIFT;
+	uint32_t l4 = (flags & HNS_RXD_L4ID_MASK) >> HNS_RXD_L4ID_SHIFT;
+	uint64_t ol = RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN | RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN;
+
+	if (l3 == HNS_L3ID_IPV4)
+		ol = (flags & HNS_RXD_L3E) ? RTE_MBUF_F_RX_IP_CKSUM_BAD :
+			RTE_MBUF_F_RX_IP_CKSUM_GOOD;
+	/* the device checks TCP/UDP of unfragmented IP behind a good header */
+	if ((l3 == HNS_L3ID_IPV4 || l3 == HNS_L3ID_IPV6) &&
+	    (l4 == HNS_L4ID_TCP || l4 == HNS_L4ID_UDP) &&
+	    !(flags & (HNS_RXD_L3E | HNS_RXD_FRAG)))
+		ol |= (flags & HNS_RXD_L4E) ? RTE_MBUF_F_RX_L4_CKSUM_BAD :
+			RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	return ol;
+}
+
+static __rte_always_inline uint16_t
+rx_burst(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts, const int cksum)
 {
 	struct eth_wd_rxq *rxq = q;
 	struct wd_hns_ring *r = rxq->ring;
@@ -182,8 +212,9 @@ eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 		first = rxq->sw[slot];
 		flags = d->ipoff_bnum_pid_flag;
 		if (unlikely(wd_hns_rx_bad(d) || d->pkt_len > rxq->max_frame)) {
-			/* no packet: the same buffers go back */
-			rxq->errors++;
+			/* no packet: the same buffers go back; the device counted
+			 * its own errors (wire_rx_errors), we count the MTU's */
+			rxq->errors += !wd_hns_rx_bad(d);
 			for (i = 0; i < nbd; i++) {
 				slot = (r->rx_clean + taken + i) & r->mask;
 				m = rxq->sw[slot];
@@ -199,6 +230,8 @@ eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 		first->nb_segs = (uint16_t)nbd;
 		first->port = rxq->port_id;
 		first->packet_type = ptype(flags);
+		if (cksum)
+			first->ol_flags = rx_cksum_flags(flags);
 		prev = first;
 		for (i = 1; i < nbd; i++) {
 			slot = (r->rx_clean + taken + i) & r->mask;
@@ -225,6 +258,30 @@ eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 		rte_pktmbuf_free_bulk(&fresh[used], want - used);
 	rxq->pkts += nb_rx;
 	return nb_rx;
+}
+
+static uint16_t
+eth_wd_rx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
+{
+	return rx_burst(q, bufs, nb_pkts, 0);
+}
+
+/* with RX checksum offloads enabled: ol_flags from L3E/L4E */
+static uint16_t
+eth_wd_rx_cksum(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
+{
+	return rx_burst(q, bufs, nb_pkts, 1);
+}
+
+/* Ask the device for the checksums @m's ol_flags want (first BD in @slot). */
+static inline void
+tx_cksum(struct wd_hns_ring *r, uint32_t slot, const struct rte_mbuf *m)
+{
+	uint64_t l4 = m->ol_flags & RTE_MBUF_F_TX_L4_MASK;
+
+	wd_hns_tx_csum(r, slot, !!(m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM),
+		       l4 == RTE_MBUF_F_TX_TCP_CKSUM || l4 == RTE_MBUF_F_TX_UDP_CKSUM,
+		       (uint8_t)m->l2_len);
 }
 
 /* Free the packets whose BDs the device has read. */
@@ -293,6 +350,8 @@ eth_wd_tx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 				continue;
 			}
 			slot = wd_hns_tx_bd(r, rte_mbuf_data_iova(m), m->data_len, 1, 1);
+			if (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK))
+				tx_cksum(r, slot, m);
 			txq->sw[slot] = m;
 			space--;
 			bytes += m->data_len;
@@ -304,9 +363,13 @@ eth_wd_tx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		for (s = m, i = 0; s != NULL; s = s->next, i++)
+		for (s = m, i = 0; s != NULL; s = s->next, i++) {
 			slot = wd_hns_tx_bd(r, rte_mbuf_data_iova(s), s->data_len, nseg,
 					    i == nseg - 1);
+			if (i == 0 && (m->ol_flags & (RTE_MBUF_F_TX_IP_CKSUM |
+						      RTE_MBUF_F_TX_L4_MASK)))
+				tx_cksum(r, slot, m);
+		}
 		txq->sw[slot] = m;
 		space -= nseg;
 		bytes += m->pkt_len;
@@ -322,11 +385,34 @@ eth_wd_tx(void *q, struct rte_mbuf **bufs, uint16_t nb_pkts)
 
 /* --- control path ------------------------------------------------------------ */
 
+/* Can frames of @mtu arrive in RX buffers of @bufsize (several only with
+ * the scatter offload)? */
+static int
+frame_fits(struct rte_eth_dev *dev, uint32_t mtu, uint32_t bufsize, int scatter)
+{
+	uint32_t frame = mtu + ETH_WD_OVERHEAD;
+
+	if (frame > HNS_RX_MAX_BDS * bufsize) {
+		WD_ETH_LOG(ERR, "%s: MTU %u: %u-byte frames exceed %u RX buffers of %u bytes",
+			   dev->data->name, mtu, frame, HNS_RX_MAX_BDS, bufsize);
+		return -EINVAL;
+	}
+	if (frame > bufsize && !scatter) {
+		WD_ETH_LOG(ERR, "%s: MTU %u: %u-byte frames exceed an RX buffer of %u bytes; "
+			   "enable RTE_ETH_RX_OFFLOAD_SCATTER", dev->data->name, mtu, frame,
+			   bufsize);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int
 eth_wd_configure(struct rte_eth_dev *dev)
 {
 	struct pmd_internals *pmd = dev->data->dev_private;
 
+	pmd->rx_cksum = !!(dev->data->dev_conf.rxmode.offloads & ETH_WD_RX_CKSUM);
+	pmd->rx_bufsize = 0;	/* known again as RX queues are set up */
 	if (dev->data->nb_rx_queues > pmd->nb_qp || dev->data->nb_tx_queues > pmd->nb_qp) {
 		WD_ETH_LOG(ERR, "%s: %u RX / %u TX queues asked, %u ring pairs held (queues=)",
 			   dev->data->name, dev->data->nb_rx_queues, dev->data->nb_tx_queues,
@@ -436,6 +522,10 @@ eth_wd_start(struct rte_eth_dev *dev)
 			WD_ETH_LOG(ERR, "%s: RX queue %u not set up", dev->data->name, i);
 			return -EINVAL;
 		}
+		/* the MTU may have changed since the queue was set up */
+		rc = frame_fits(dev, dev->data->mtu, pmd->qp[i].rx.bufsize, pmd->qp[i].rx.scatter);
+		if (rc != 0)
+			return rc;
 	}
 	for (i = 0; i < pmd->nb_qp; i++) {
 		struct eth_wd_qp *qp = &pmd->qp[i];
@@ -454,6 +544,8 @@ eth_wd_start(struct rte_eth_dev *dev)
 		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+	/* chosen once: the fast path never tests the configuration */
+	dev->rx_pkt_burst = pmd->rx_cksum ? eth_wd_rx_cksum : eth_wd_rx;
 	pmd->started = 1;
 	dev->data->dev_started = 1;
 	eth_wd_link_update(dev, 0);
@@ -497,14 +589,17 @@ eth_wd_info(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	uint16_t depth = (uint16_t)(pmd->nb_qp ? wd_queue_depth(&pmd->qp[0].q) : HNS_DEPTH_MIN);
 
 	info->max_mac_addrs = 1;
-	info->max_rx_pktlen = HNS_MAX_FRAME;
+	/* the device takes frames up to HNS_MAX_FRAME in up to 4 RX buffers:
+	 * with the queues' buffers known, what they can hold */
+	info->max_rx_pktlen = RTE_MIN((uint32_t)HNS_MAX_FRAME, HNS_RX_MAX_BDS *
+		(pmd->rx_bufsize ? pmd->rx_bufsize : HNS_BD_LEN_BYTES(HNS_BD_LEN_4096)));
 	info->min_mtu = ETH_WD_MIN_MTU;
-	info->max_mtu = HNS_MAX_FRAME - ETH_WD_OVERHEAD;
+	info->max_mtu = (uint16_t)(info->max_rx_pktlen - ETH_WD_OVERHEAD);
 	info->min_rx_bufsize = HNS_BD_LEN_BYTES(HNS_BD_LEN_512);
 	info->max_rx_queues = (uint16_t)pmd->nb_qp;
 	info->max_tx_queues = (uint16_t)pmd->nb_qp;
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER | ETH_WD_RX_CKSUM;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS | ETH_WD_TX_CKSUM;
 	info->rx_desc_lim = (struct rte_eth_desc_lim){
 		.nb_max = depth, .nb_min = HNS_DEPTH_MIN, .nb_align = 1,
 		.nb_seg_max = HNS_RX_MAX_BDS, .nb_mtu_seg_max = HNS_RX_MAX_BDS,
@@ -540,6 +635,11 @@ eth_wd_rx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc,
 	room -= RTE_PKTMBUF_HEADROOM;
 	for (size = HNS_BD_LEN_BYTES(HNS_BD_LEN_4096); size > room; size /= 2)
 		;
+	rxq->scatter = !!((conf->offloads | dev->data->dev_conf.rxmode.offloads) &
+			  RTE_ETH_RX_OFFLOAD_SCATTER);
+	rc = frame_fits(dev, dev->data->mtu, size, rxq->scatter);
+	if (rc != 0)
+		return rc;
 	rc = wd_hns_set_bufsize(&qp->q, size);
 	if (rc != 0)
 		return rc;
@@ -553,9 +653,14 @@ eth_wd_rx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc,
 	rxq->mp = mp;
 	rxq->pmd = pmd;
 	rxq->nb_desc = nb_desc == 0 || nb_desc > depth ? depth : nb_desc;
+	rxq->bufsize = size;
 	rxq->max_frame = dev->data->mtu + ETH_WD_OVERHEAD;
 	rxq->port_id = dev->data->port_id;
 	rxq->queue_id = id;
+	if ((conf->offloads | dev->data->dev_conf.rxmode.offloads) & ETH_WD_RX_CKSUM)
+		pmd->rx_cksum = 1;
+	if (pmd->rx_bufsize == 0 || size < pmd->rx_bufsize)
+		pmd->rx_bufsize = size;
 	qp->rx_setup = 1;
 	dev->data->rx_queues[id] = rxq;
 	return 0;
@@ -598,6 +703,10 @@ eth_wd_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 
 	if (mtu < ETH_WD_MIN_MTU || (uint32_t)mtu + ETH_WD_OVERHEAD > HNS_MAX_FRAME)
 		return -EINVAL;
+	/* stopped: checked when the port starts (scatter may come with it) */
+	for (i = 0; pmd->started && i < dev->data->nb_rx_queues; i++)
+		if (frame_fits(dev, mtu, pmd->qp[i].rx.bufsize, pmd->qp[i].rx.scatter) != 0)
+			return -EINVAL;
 	for (i = 0; i < pmd->nb_qp; i++)
 		pmd->qp[i].rx.max_frame = (uint32_t)mtu + ETH_WD_OVERHEAD;
 	return 0;
@@ -659,14 +768,19 @@ eth_wd_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 {
 	struct pmd_internals *pmd = dev->data->dev_private;
 	unsigned int i;
+	uint64_t qerr;
 
 	for (i = 0; i < pmd->nb_qp; i++) {
 		const struct eth_wd_rxq *rxq = &pmd->qp[i].rx;
 		const struct eth_wd_txq *txq = &pmd->qp[i].tx;
 
+		/* frames the device lost (faults, longer than the buffers hold)
+		 * and frames over the MTU the PMD dropped */
+		qerr = wd_hns_stats_one(&pmd->qp[i].q, HNS_STAT_RX_ERRORS) -
+			pmd->rx_err_base[i] + rxq->errors;
 		st->ipackets += rxq->pkts;
 		st->ibytes += rxq->bytes;
-		st->ierrors += rxq->errors;
+		st->ierrors += qerr;
 		st->rx_nombuf += rxq->nombuf;
 		st->opackets += txq->pkts;
 		st->obytes += txq->bytes;
@@ -675,7 +789,7 @@ eth_wd_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
 		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_ipackets[i] = rxq->pkts;
 			st->q_ibytes[i] = rxq->bytes;
-			st->q_errors[i] = rxq->errors;
+			st->q_errors[i] = qerr;
 			st->q_opackets[i] = txq->pkts;
 			st->q_obytes[i] = txq->bytes;
 		}
@@ -691,8 +805,10 @@ eth_wd_stats_reset(struct rte_eth_dev *dev)
 	unsigned int i;
 
 	pmd->imissed_base = 0;
-	for (i = 0; i < pmd->nb_qp; i++)
+	for (i = 0; i < pmd->nb_qp; i++) {
 		pmd->imissed_base += wd_hns_stats_one(&pmd->qp[i].q, HNS_STAT_RX_MISSED);
+		pmd->rx_err_base[i] = wd_hns_stats_one(&pmd->qp[i].q, HNS_STAT_RX_ERRORS);
+	}
 
 	for (i = 0; i < pmd->nb_qp; i++) {
 		struct eth_wd_rxq *rxq = &pmd->qp[i].rx;
@@ -970,6 +1086,10 @@ eth_wd_probe(struct rte_vdev_device *vdev)
 		if (rc != 0)
 			goto fail;
 	}
+	/* the ring pairs' node (numa_zone_id, else where their memory is) */
+	dev->data->numa_node = pmd->qp[0].q.numa_node;
+	if (vdev->device.numa_node < 0)
+		vdev->device.numa_node = dev->data->numa_node;
 	pmd->promisc = 0;
 	dev->data->mac_addrs = &pmd->mac;
 	dev->data->promiscuous = 0;
