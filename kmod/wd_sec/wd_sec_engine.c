@@ -191,7 +191,7 @@ static int wsec_sgl_resolve(struct wsec_queue *wq, u64 iova, u32 span,
 {
 	struct hisi_sec_sgl *sgl = &wq->sgl;
 	unsigned int n = 0, i;
-	u32 have = 0, len;
+	u32 have = 0, len, bytes;
 
 	while (have < span) {
 		if (iova % 64)
@@ -200,6 +200,11 @@ static int wsec_sgl_resolve(struct wsec_queue *wq, u64 iova, u32 span,
 			return -EFAULT;
 		if (!sgl->entry_sum_in_sgl ||
 		    sgl->entry_sum_in_sgl > HISI_SEC_SGL_ENTRIES)
+			return -EINVAL;
+		/* The SGL's byte count must be its entries' sum. */
+		for (i = 0, bytes = 0; i < sgl->entry_sum_in_sgl; i++)
+			bytes += sgl->sge[i].len;
+		if (bytes != sgl->data_bytes_in_sgl)
 			return -EINVAL;
 		for (i = 0; i < sgl->entry_sum_in_sgl && have < span; i++) {
 			len = min_t(u32, sgl->sge[i].len, span - have);

@@ -357,11 +357,12 @@ chain_case(struct wd_queue *q, uint32_t len)
 	bd_data(&bd, buf, NULL);
 	st = run(q, &bd);
 	memcpy(ref, plain, hdr);
-	ok = st == WD_SEC_ST_OK && ref_cipher(c, 1, key, ivc, plain + hdr, ref + hdr, (int)len) == 0 &&
+	ok = st == WD_SEC_ST_OK &&
+		ref_cipher(c, 1, key, ivc, plain + hdr, ref + hdr, (int)len) == 0 &&
 		memcmp(buf, ref, total) == 0 && ref_auth(a, akey, 20, ref, total, tag) == 0 &&
 		memcmp(mac, tag, 12) == 0;
-	check(ok, "chain AES-128-CBC + HMAC-SHA1-96 %u B (MAC over header and ciphertext), status %d",
-	      len, st);
+	check(ok, "chain AES-128-CBC + HMAC-SHA1-96 %u B (MAC over header and ciphertext), "
+	      "status %d", len, st);
 
 	/* Verify, then decrypt (SEQ: auth first). */
 	memset(&bd, 0, sizeof(bd));
@@ -406,7 +407,8 @@ type_cases(struct wd_queue *cq, struct wd_queue *dq)
 static void
 fault_cases(struct wd_queue *q)
 {
-	uint8_t *g = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *g = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
 	uint8_t *mid = g + PAGE, *key = dalloc(32, 64), *iv = dalloc(16, 16);
 	uint8_t *ok_buf = dalloc(PAGE, 64), *unshared_key = g;
 	uint8_t snap[3 * PAGE];
@@ -465,6 +467,8 @@ fault_cases(struct wd_queue *q)
 		s->sge[1].buf = iova(g + 64);
 		s->sge[1].len = 64;
 		s->entry_sum_in_sgl = 2;
+		s->entry_sum_in_chain = 2;
+		s->data_bytes_in_sgl = 128;
 		bd.w1 |= HISI_SEC_W1_ADDR_TYPE;
 		bd_data(&bd, s, NULL);
 	}
