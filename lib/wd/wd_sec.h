@@ -48,12 +48,6 @@ wd_sec_bd_set_addr(uint32_t *lo, uint32_t *hi, uint64_t iova)
 	*hi = (uint32_t)(iova >> 32);
 }
 
-static inline uint64_t
-wd_sec_bd_addr(uint32_t lo, uint32_t hi)
-{
-	return (uint64_t)hi << 32 | lo;
-}
-
 /** Cipher length (22 bits over W2 and W0). */
 static inline void
 wd_sec_bd_set_cipher_len(struct hisi_sec_bd *bd, uint32_t len)
@@ -64,24 +58,10 @@ wd_sec_bd_set_cipher_len(struct hisi_sec_bd *bd, uint32_t len)
 		((len >> 20) & 0x3) << HISI_SEC_W0_C_LEN_21_20_S;
 }
 
-static inline uint32_t
-wd_sec_bd_cipher_len(const struct hisi_sec_bd *bd)
-{
-	return (bd->w2 & HISI_SEC_W2_C_LEN_15_0_M) |
-		((bd->w0 & HISI_SEC_W0_C_LEN_19_16_M) >> HISI_SEC_W0_C_LEN_19_16_S) << 16 |
-		((bd->w0 & HISI_SEC_W0_C_LEN_21_20_M) >> HISI_SEC_W0_C_LEN_21_20_S) << 20;
-}
-
 static inline void
 wd_sec_bd_set_auth_len(struct hisi_sec_bd *bd, uint32_t len)
 {
 	bd->w1 = (bd->w1 & ~HISI_SEC_W1_AUTH_LEN_M) | (len & HISI_SEC_W1_AUTH_LEN_M);
-}
-
-static inline uint32_t
-wd_sec_bd_auth_len(const struct hisi_sec_bd *bd)
-{
-	return bd->w1 & HISI_SEC_W1_AUTH_LEN_M;
 }
 
 /** Cipher and auth offsets (10 bits each) in W3. */

@@ -55,7 +55,7 @@ decode_cipher(const struct hisi_sec_bd *bd, struct wd_sec_job *j)
 	}
 	/* Length 0 is a cipher of nothing (e.g. the cipher part of a chain
 	 * over an empty message): valid, nothing is read or written. */
-	j->c_len = wd_sec_bd_cipher_len(bd);
+	j->c_len = hisi_sec_bd_cipher_len(bd);
 	if ((j->c_mode == HISI_SEC_C_MODE_ECB || j->c_mode == HISI_SEC_C_MODE_CBC) &&
 	    j->c_len % j->block != 0)
 		return -EINVAL;
@@ -106,7 +106,7 @@ decode_auth(const struct hisi_sec_bd *bd, struct wd_sec_job *j)
 	j->mac_len = mw * 4;
 	if (j->mac_len == 0 || j->mac_len > j->digest_len)
 		return -EINVAL;
-	j->a_len = wd_sec_bd_auth_len(bd);
+	j->a_len = hisi_sec_bd_auth_len(bd);
 	return 0;
 }
 
@@ -137,11 +137,11 @@ wd_sec_bd_decode(const struct hisi_sec_bd *bd, struct wd_sec_job *j)
 	j->auth_first = !!(bd->w0 & HISI_SEC_W0_SEQ);
 	j->de = !!(bd->w0 & HISI_SEC_W0_DE);
 	j->sgl = !!(bd->w1 & HISI_SEC_W1_ADDR_TYPE);
-	j->c_key = wd_sec_bd_addr(bd->cipher_key_lo, bd->cipher_key_hi);
-	j->iv = wd_sec_bd_addr(bd->cipher_iv_lo, bd->cipher_iv_hi);
-	j->a_key = wd_sec_bd_addr(bd->auth_key_lo, bd->auth_key_hi);
-	j->data = wd_sec_bd_addr(bd->data_lo, bd->data_hi);
-	j->mac = wd_sec_bd_addr(bd->mac_lo, bd->mac_hi);
-	j->dst = j->de ? wd_sec_bd_addr(bd->dst_lo, bd->dst_hi) : j->data;
+	j->c_key = hisi_sec_bd_addr(bd->cipher_key_lo, bd->cipher_key_hi);
+	j->iv = hisi_sec_bd_addr(bd->cipher_iv_lo, bd->cipher_iv_hi);
+	j->a_key = hisi_sec_bd_addr(bd->auth_key_lo, bd->auth_key_hi);
+	j->data = hisi_sec_bd_addr(bd->data_lo, bd->data_hi);
+	j->mac = hisi_sec_bd_addr(bd->mac_lo, bd->mac_hi);
+	j->dst = j->de ? hisi_sec_bd_addr(bd->dst_lo, bd->dst_hi) : j->data;
 	return 0;
 }

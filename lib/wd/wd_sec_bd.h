@@ -19,25 +19,6 @@
 
 #include "hisi_sec_v1.h"
 
-static inline uint64_t
-wd_sec_bd_addr(uint32_t lo, uint32_t hi)
-{
-	return (uint64_t)hi << 32 | lo;
-}
-
-static inline uint32_t
-wd_sec_bd_cipher_len(const struct hisi_sec_bd *bd)
-{
-	return (bd->w2 & HISI_SEC_W2_C_LEN_15_0_M) |
-		((bd->w0 & HISI_SEC_W0_C_LEN_19_16_M) >> HISI_SEC_W0_C_LEN_19_16_S) << 16 |
-		((bd->w0 & HISI_SEC_W0_C_LEN_21_20_M) >> HISI_SEC_W0_C_LEN_21_20_S) << 20;
-}
-
-static inline uint32_t
-wd_sec_bd_auth_len(const struct hisi_sec_bd *bd)
-{
-	return bd->w1 & HISI_SEC_W1_AUTH_LEN_M;
-}
 #else
 #include <errno.h>
 #include <stdint.h>

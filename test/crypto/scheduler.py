@@ -18,6 +18,9 @@ import subprocess
 import sys
 import tempfile
 
+# the vector format and the verify table, as perf_verify.py writes and reads them
+from perf_verify import failed_ops, hexlines, openssl  # noqa: E402
+
 BUF = 256
 OPS = 20000
 DESC = 2048
@@ -31,28 +34,6 @@ MODES = [
     # here with a worker's session on ops (see doc/guides/cryptodevs/wd_sec.rst).
     ('multi-core', ['corelist=2', 'ordering=enable'], '0@0,1@1,2@0'),
 ]
-
-
-def openssl(args, data):
-    return subprocess.run(['openssl'] + args, input=data, capture_output=True,
-                          check=True).stdout
-
-
-def hexlines(b):
-    return ',\n'.join(', '.join('0x%02x' % x for x in b[i:i + 16])
-                      for i in range(0, len(b), 16))
-
-
-def failed_ops(output):
-    """(Failed Ops, Dequeued) of the verify table's single row, or None."""
-    lines = output.splitlines()
-    for i, line in enumerate(lines):
-        if 'Failed Ops' in line and 'lcore id' in line:
-            for row in lines[i + 1:]:
-                cols = row.split()
-                if len(cols) == 8 and all(c.isdigit() for c in cols):
-                    return int(cols[7]), int(cols[4])
-    return None
 
 
 def main():

@@ -100,18 +100,18 @@ test_fields(void)
 		memset(&bd, 0, sizeof(bd));
 		bd.w0 = HISI_SEC_W0_DONE | HISI_SEC_W0_SEQ;
 		wd_sec_bd_set_cipher_len(&bd, lens[i]);
-		CHECK(wd_sec_bd_cipher_len(&bd) == lens[i], "cipher len %u -> %u", lens[i],
-		      wd_sec_bd_cipher_len(&bd));
+		CHECK(hisi_sec_bd_cipher_len(&bd) == lens[i], "cipher len %u -> %u", lens[i],
+		      hisi_sec_bd_cipher_len(&bd));
 		CHECK((bd.w0 & (HISI_SEC_W0_DONE | HISI_SEC_W0_SEQ)) ==
 		      (HISI_SEC_W0_DONE | HISI_SEC_W0_SEQ), "neighbour bits kept");
 	}
 	wd_sec_bd_set_auth_len(&bd, 0x3fffff);
-	CHECK(wd_sec_bd_auth_len(&bd) == 0x3fffff, "auth len");
+	CHECK(hisi_sec_bd_auth_len(&bd) == 0x3fffff, "auth len");
 	wd_sec_bd_set_offsets(&bd, 1023, 5);
 	CHECK(((bd.w3 & HISI_SEC_W3_CIPHER_OFF_M) >> HISI_SEC_W3_CIPHER_OFF_S) == 1023 &&
 	      (bd.w3 & HISI_SEC_W3_AUTH_OFF_M) == 5, "offsets");
 	wd_sec_bd_set_addr(&bd.data_lo, &bd.data_hi, 0x123456789abcull);
-	CHECK(wd_sec_bd_addr(bd.data_lo, bd.data_hi) == 0x123456789abcull, "address");
+	CHECK(hisi_sec_bd_addr(bd.data_lo, bd.data_hi) == 0x123456789abcull, "address");
 }
 
 /* AES-128-CBC encrypt + HMAC-SHA1 generate, 64 bytes at offset 16. */

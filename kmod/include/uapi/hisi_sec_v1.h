@@ -211,6 +211,27 @@ struct hisi_sec_bd {
 	__u32 dst_hi;
 };
 
+/* BD fields spread over several words (the setters are libwd's wd_sec.h). */
+static inline __u64 hisi_sec_bd_addr(__u32 lo, __u32 hi)
+{
+	return (__u64)hi << 32 | lo;
+}
+
+/* Cipher length: 22 bits over W2 15:0, W0 17:14 and W0 30:29. */
+static inline __u32 hisi_sec_bd_cipher_len(const struct hisi_sec_bd *bd)
+{
+	return (bd->w2 & HISI_SEC_W2_C_LEN_15_0_M) |
+	       ((bd->w0 & HISI_SEC_W0_C_LEN_19_16_M) >>
+		HISI_SEC_W0_C_LEN_19_16_S) << 16 |
+	       ((bd->w0 & HISI_SEC_W0_C_LEN_21_20_M) >>
+		HISI_SEC_W0_C_LEN_21_20_S) << 20;
+}
+
+static inline __u32 hisi_sec_bd_auth_len(const struct hisi_sec_bd *bd)
+{
+	return bd->w1 & HISI_SEC_W1_AUTH_LEN_M;
+}
+
 /* Hardware scatter-gather list (ADDR_TYPE = 1), 64-byte aligned. */
 #define HISI_SEC_SGL_ENTRIES	64
 
