@@ -117,7 +117,7 @@ struct wsec_seg {
 
 struct wsec_queue {
 	struct wd_queue *q;
-	u32 *regs;
+	__le32 *regs;
 	enum wsec_type type;
 	bool latched;		/* bases taken at QUEUE_ENB 0 -> 1 */
 	u64 cmd_base, cq_base;
@@ -144,6 +144,12 @@ static unsigned int wsec_nr_devs;
 static inline u32 wsec_reg(struct wsec_queue *wq, unsigned int off)
 {
 	return le32_to_cpu(READ_ONCE(wq->regs[off / 4]));
+}
+
+static inline u32 wsec_reg_acquire(struct wsec_queue *wq, unsigned int off)
+{
+	/* Software's pointers: the BDs or entries they cover come after. */
+	return le32_to_cpu(smp_load_acquire(&wq->regs[off / 4]));
 }
 
 static inline void wsec_reg_set(struct wsec_queue *wq, unsigned int off, u32 v)
@@ -674,7 +680,7 @@ static unsigned int wsec_serve(struct wd_queue *q, unsigned int budget)
 	}
 	if (!wq->latched && !wsec_latch(wq))
 		return 0;
-	wr = wsec_reg(wq, HISI_SEC_Q_WR_PTR);
+	wr = wsec_reg_acquire(wq, HISI_SEC_Q_WR_PTR);
 	if (wr >= HISI_SEC_DEPTH) {
 		/* A doorbell past the ring: ignored, as by the hardware. */
 		wq->n_ivld++;
@@ -683,7 +689,8 @@ static unsigned int wsec_serve(struct wd_queue *q, unsigned int budget)
 		return 0;
 	}
 	while (wq->rd != wr && served < budget) {
-		cq_rd = wsec_reg(wq, HISI_SEC_OUTORDER_RD_PTR) % HISI_SEC_DEPTH;
+		cq_rd = wsec_reg_acquire(wq, HISI_SEC_OUTORDER_RD_PTR) %
+			HISI_SEC_DEPTH;
 		room = (cq_rd + HISI_SEC_DEPTH - wq->cq_wr - 1) % HISI_SEC_DEPTH;
 		n = (wr + HISI_SEC_DEPTH - wq->rd) % HISI_SEC_DEPTH;
 		n = min3(n, room, HISI_SEC_DEPTH - wq->rd);
