@@ -42,6 +42,7 @@ static struct {
 	EVP_CIPHER *des[6];		/* C_DES_ECB.. in order */
 	EVP_MD *md[4];			/* SHA1, SHA224, SHA256, MD5 */
 	EVP_MAC *hmac;
+	OSSL_LIB_CTX *libctx;		/* the model's own: see alg_init() */
 	int ok;
 } alg;
 
@@ -57,24 +58,34 @@ alg_init(void)
 	char name[32];
 	int m, k;
 
-	/* Single DES lives in the legacy provider; loading one provider
-	 * explicitly stops the default one from loading by itself. */
-	OSSL_PROVIDER_load(NULL, "default");
-	if (OSSL_PROVIDER_load(NULL, "legacy") == NULL)
+	/*
+	 * A library context of the model's own, with OpenSSL's default and
+	 * legacy (single DES) providers: the application's default context
+	 * may prefer other implementations (WrapDrive's OpenSSL provider
+	 * "wd" offloads to this very model: fetching from there would send
+	 * the model's own work back to it), and the model must not change
+	 * which providers the application has loaded.
+	 */
+	alg.libctx = OSSL_LIB_CTX_new();
+	if (alg.libctx == NULL || OSSL_PROVIDER_load(alg.libctx, "default") == NULL) {
+		WD_ERR("hisi_sec_v1 model: no OpenSSL library context with the default provider");
+		return;
+	}
+	if (OSSL_PROVIDER_load(alg.libctx, "legacy") == NULL)
 		WD_WARN("hisi_sec_v1 model: OpenSSL legacy provider missing: no single DES");
 	for (m = 0; m < 4; m++) {
 		for (k = 0; k < 3; k++) {
 			if (m == 3 && k == 1)
 				continue;	/* no XTS-192 */
 			snprintf(name, sizeof(name), "AES-%d-%s", 128 + 64 * k, aes_modes[m]);
-			alg.aes[m][k] = EVP_CIPHER_fetch(NULL, name, NULL);
+			alg.aes[m][k] = EVP_CIPHER_fetch(alg.libctx, name, NULL);
 		}
 	}
 	for (m = 0; m < 6; m++)
-		alg.des[m] = EVP_CIPHER_fetch(NULL, des_names[m], NULL);
+		alg.des[m] = EVP_CIPHER_fetch(alg.libctx, des_names[m], NULL);
 	for (m = 0; m < 4; m++)
-		alg.md[m] = EVP_MD_fetch(NULL, md_names[m], NULL);
-	alg.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+		alg.md[m] = EVP_MD_fetch(alg.libctx, md_names[m], NULL);
+	alg.hmac = EVP_MAC_fetch(alg.libctx, "HMAC", NULL);
 	alg.ok = alg.aes[1][0] != NULL && alg.md[0] != NULL && alg.hmac != NULL;
 	if (!alg.ok)
 		WD_ERR("hisi_sec_v1 model: OpenSSL algorithms unavailable");
