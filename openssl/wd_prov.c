@@ -94,6 +94,7 @@ static struct {
 	size_t arena_size;
 	uint64_t free_mask;	/* bit i: slot i is free */
 	int evfd;		/* always readable: async jobs' wait fd */
+	unsigned int inflight;	/* BDs submitted, not reaped */
 } Q = { .lock = PTHREAD_MUTEX_INITIALIZER, .evfd = -1 };
 
 /* A submitted request, on the submitter's stack (an async job's stack
@@ -122,6 +123,7 @@ atfork_child(void)
 	Q.state = 0;
 	Q.arena = NULL;
 	Q.free_mask = 0;
+	Q.inflight = 0;
 }
 
 /* Lock held. */
@@ -178,8 +180,10 @@ reap(void)
 {
 	struct wd_sec_msg *m;
 
-	while (wd_recv(&Q.q, (void **)&m) == 0)
+	while (wd_recv(&Q.q, (void **)&m) == 0) {
 		((struct wdp_wait *)m->user)->done = 1;
+		Q.inflight--;
+	}
 }
 
 /* Let the engine (or the other jobs) get on: an async job pauses, a
@@ -296,6 +300,8 @@ wdp_req_run(struct wdp_req *r, size_t bytes)
 	for (;;) {
 		pthread_mutex_lock(&Q.lock);
 		rc = wd_send(&Q.q, &w.msg);
+		if (rc == 0 && ++Q.inflight > wdp.max_inflight)
+			wdp.max_inflight = Q.inflight;
 		if (rc == -EBUSY)
 			reap();
 		pthread_mutex_unlock(&Q.lock);
@@ -369,6 +375,7 @@ prov_gettable_params(void *provctx)
 		OSSL_PARAM_uint64("wd-sw-ops", NULL),
 		OSSL_PARAM_uint64("wd-errors", NULL),
 		OSSL_PARAM_size_t("wd-threshold", NULL),
+		OSSL_PARAM_uint("wd-max-inflight", NULL),
 		OSSL_PARAM_END
 	};
 
@@ -403,6 +410,9 @@ prov_get_params(void *provctx, OSSL_PARAM params[])
 		return 0;
 	p = OSSL_PARAM_locate(params, "wd-errors");
 	if (p != NULL && !OSSL_PARAM_set_uint64(p, __atomic_load_n(&wdp.errors, __ATOMIC_RELAXED)))
+		return 0;
+	p = OSSL_PARAM_locate(params, "wd-max-inflight");
+	if (p != NULL && !OSSL_PARAM_set_uint(p, wdp.max_inflight))
 		return 0;
 	p = OSSL_PARAM_locate(params, "wd-threshold");
 	if (p != NULL && !OSSL_PARAM_set_size_t(p, wdp.threshold))

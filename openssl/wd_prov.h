@@ -49,6 +49,7 @@ struct wdp_global {
 	uint64_t sw_ops;		/**< operations done in software */
 	uint64_t errors;		/**< BDs that failed or timed out */
 	uint64_t shared;		/**< requests through a shared temporary buffer */
+	unsigned int max_inflight;	/**< most BDs in flight at once */
 };
 
 extern struct wdp_global wdp;
