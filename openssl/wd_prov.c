@@ -38,7 +38,7 @@
 
 #define WDP_TIMEOUT_NS		(10ull * 1000 * 1000 * 1000)
 #define WDP_RETRY_NS		(1000ull * 1000 * 1000)	/* reopen after a failure */
-#define WDP_DEF_THRESHOLD	0	/* set from measurement, see the guide */
+#define WDP_DEF_THRESHOLD	2048	/* see the guide: "The threshold" */
 #define WDP_DEF_DIGEST_MAX	(1u << 20)
 
 struct wdp_global wdp = {
@@ -357,8 +357,25 @@ static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
  * earlier still, then finds it closed. SIGKILL leaves it to wd.ko.
  */
 static void
+print_stats(void)
+{
+	static pid_t printed;
+
+	if (!wdp.stats || printed == getpid())
+		return;
+	printed = getpid();
+	fprintf(stderr, "wd provider: pid %d: %llu BDs, %llu bytes offloaded, "
+		"%llu operations in software, %llu errors, %llu shared buffers, "
+		"%u BDs in flight at most\n",
+		(int)getpid(), (unsigned long long)wdp.bds, (unsigned long long)wdp.bytes,
+		(unsigned long long)wdp.sw_ops, (unsigned long long)wdp.errors,
+		(unsigned long long)wdp.shared, wdp.max_inflight);
+}
+
+static void
 prov_atexit(void)
 {
+	print_stats();	/* some applications exit without unloading providers */
 	queue_close();
 }
 
@@ -450,12 +467,7 @@ prov_teardown(void *provctx)
 		pthread_mutex_unlock(&init_lock);
 		return;
 	}
-	if (wdp.stats)
-		fprintf(stderr, "wd provider: pid %d: %llu BDs, %llu bytes offloaded, "
-			"%llu operations in software, %llu errors, %llu shared buffers\n",
-			(int)getpid(), (unsigned long long)wdp.bds,
-			(unsigned long long)wdp.bytes, (unsigned long long)wdp.sw_ops,
-			(unsigned long long)wdp.errors, (unsigned long long)wdp.shared);
+	print_stats();
 	queue_close();
 	OSSL_LIB_CTX_free(wdp.sw_libctx);
 	wdp.sw_libctx = NULL;
