@@ -269,9 +269,33 @@ wdp_req_get(struct wdp_req *r, size_t len)
 	return 0;
 }
 
+int
+wdp_req_share(struct wdp_req *r, int idx, const void *p, size_t len)
+{
+	uintptr_t lo = (uintptr_t)p & ~(uintptr_t)4095;
+	uintptr_t hi = ((uintptr_t)p + len + 4095) & ~(uintptr_t)4095;
+	int rc;
+
+	rc = wd_mem_share(&Q.q, (void *)lo, hi - lo, 0);
+	if (rc != 0)
+		return rc;
+	r->sh_addr[idx] = (void *)lo;
+	r->sh_len[idx] = hi - lo;
+	if (idx == 0)
+		__atomic_fetch_add(&wdp.zero_copy, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
 void
 wdp_req_put(struct wdp_req *r)
 {
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (r->sh_addr[i] != NULL)
+			wd_mem_unshare(&Q.q, r->sh_addr[i], r->sh_len[i]);
+		r->sh_addr[i] = NULL;
+	}
 	if (r->big != NULL) {
 		wd_mem_unshare(&Q.q, r->big, r->big_size);
 		free(r->big);
@@ -328,6 +352,7 @@ wdp_req_run(struct wdp_req *r, size_t bytes)
 			pthread_mutex_unlock(&Q.lock);
 			r->slot = -1;
 			r->big = NULL;
+			r->sh_addr[0] = r->sh_addr[1] = NULL;
 			__atomic_fetch_add(&wdp.errors, 1, __ATOMIC_RELAXED);
 			wdp_raise(WDP_R_DEVICE, "request timed out on queue %s", Q.q.uuid);
 			return -EIO;
@@ -366,10 +391,11 @@ print_stats(void)
 	printed = getpid();
 	fprintf(stderr, "wd provider: pid %d: %llu BDs, %llu bytes offloaded, "
 		"%llu operations in software, %llu errors, %llu shared buffers, "
-		"%u BDs in flight at most\n",
+		"%llu zero-copy, %u BDs in flight at most\n",
 		(int)getpid(), (unsigned long long)wdp.bds, (unsigned long long)wdp.bytes,
 		(unsigned long long)wdp.sw_ops, (unsigned long long)wdp.errors,
-		(unsigned long long)wdp.shared, wdp.max_inflight);
+		(unsigned long long)wdp.shared, (unsigned long long)wdp.zero_copy,
+		wdp.max_inflight);
 }
 
 static void
@@ -391,6 +417,7 @@ prov_gettable_params(void *provctx)
 		OSSL_PARAM_uint64("wd-bytes", NULL),
 		OSSL_PARAM_uint64("wd-sw-ops", NULL),
 		OSSL_PARAM_uint64("wd-errors", NULL),
+		OSSL_PARAM_uint64("wd-zero-copy", NULL),
 		OSSL_PARAM_size_t("wd-threshold", NULL),
 		OSSL_PARAM_uint("wd-max-inflight", NULL),
 		OSSL_PARAM_END
@@ -430,6 +457,10 @@ prov_get_params(void *provctx, OSSL_PARAM params[])
 		return 0;
 	p = OSSL_PARAM_locate(params, "wd-max-inflight");
 	if (p != NULL && !OSSL_PARAM_set_uint(p, wdp.max_inflight))
+		return 0;
+	p = OSSL_PARAM_locate(params, "wd-zero-copy");
+	if (p != NULL &&
+	    !OSSL_PARAM_set_uint64(p, __atomic_load_n(&wdp.zero_copy, __ATOMIC_RELAXED)))
 		return 0;
 	p = OSSL_PARAM_locate(params, "wd-threshold");
 	if (p != NULL && !OSSL_PARAM_set_size_t(p, wdp.threshold))
@@ -535,8 +566,9 @@ int
 OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
 		   const OSSL_DISPATCH **out, void **provctx)
 {
-	const char *cnf_threshold = NULL, *cnf_dmax = NULL, *cnf_stats = NULL;
-	OSSL_PARAM cp[4];
+	const char *cnf_threshold = NULL, *cnf_dmax = NULL, *cnf_stats = NULL, *cnf_mem = NULL;
+	const char *mem;
+	OSSL_PARAM cp[5];
 	size_t stats = 0;
 
 	for (; in->function_id != 0; in++) {
@@ -567,12 +599,13 @@ OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
 		*provctx = &wdp;
 		return 1;
 	}
-	/* openssl.cnf: "threshold = N", "digest_max = N", "stats = 1" in the
-	 * provider's section. */
+	/* openssl.cnf: "threshold = N", "digest_max = N", "stats = 1",
+	 * "mem = copy|share" in the provider's section. */
 	cp[0] = OSSL_PARAM_construct_utf8_ptr("threshold", (char **)&cnf_threshold, 0);
 	cp[1] = OSSL_PARAM_construct_utf8_ptr("digest_max", (char **)&cnf_dmax, 0);
 	cp[2] = OSSL_PARAM_construct_utf8_ptr("stats", (char **)&cnf_stats, 0);
-	cp[3] = OSSL_PARAM_construct_end();
+	cp[3] = OSSL_PARAM_construct_utf8_ptr("mem", (char **)&cnf_mem, 0);
+	cp[4] = OSSL_PARAM_construct_end();
 	if (c_get_params != NULL)
 		c_get_params(handle, cp);
 	if (setting("WD_PROV_THRESHOLD", cnf_threshold, &wdp.threshold) != 0 ||
@@ -580,6 +613,16 @@ OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
 	    setting("WD_PROV_STATS", cnf_stats, &stats) != 0)
 		goto fail;
 	wdp.stats = stats != 0;
+	/* "mem = copy" (default: bounce slots) or "share" (the caller's
+	 * buffers, page by page, per request); see the guide. */
+	mem = getenv("WD_PROV_MEM");
+	if (mem == NULL || *mem == '\0')
+		mem = cnf_mem;
+	if (mem != NULL && strcmp(mem, "share") != 0 && strcmp(mem, "copy") != 0) {
+		wdp_raise(WDP_R_NO_DEVICE, "bad value '%s' for mem (copy, share)", mem);
+		goto fail;
+	}
+	wdp.mem_share = mem != NULL && strcmp(mem, "share") == 0;
 	if (wdp.digest_max > HISI_SEC_W1_AUTH_LEN_M)
 		wdp.digest_max = HISI_SEC_W1_AUTH_LEN_M;
 

@@ -43,12 +43,14 @@ struct wdp_global {
 	size_t threshold;		/**< below: software; 0 offloads all */
 	size_t digest_max;		/**< most bytes a digest buffers */
 	int stats;			/**< print counters at unload */
+	int mem_share;			/**< share user buffers instead of copying */
 	/* counters (atomic) */
 	uint64_t bds;			/**< BDs completed OK */
 	uint64_t bytes;			/**< bytes through BDs */
 	uint64_t sw_ops;		/**< operations done in software */
 	uint64_t errors;		/**< BDs that failed or timed out */
 	uint64_t shared;		/**< requests through a shared temporary buffer */
+	uint64_t zero_copy;		/**< requests on the caller's own buffers */
 	unsigned int max_inflight;	/**< most BDs in flight at once */
 };
 
@@ -62,6 +64,8 @@ struct wdp_req {
 	int slot;			/**< private */
 	uint8_t *big;			/**< private: shared temporary buffer */
 	size_t big_size;
+	void *sh_addr[2];		/**< private: user memory shared (mem = share) */
+	size_t sh_len[2];
 };
 
 /**
@@ -78,8 +82,16 @@ int wdp_req_get(struct wdp_req *r, size_t len);
  *  @return 0, or -EIO with an error raised on OpenSSL's error stack. */
 int wdp_req_run(struct wdp_req *r, size_t bytes);
 
-/** Give the request's memory back. */
+/** Give the request's memory back (and unshare what wdp_req_share() shared). */
 void wdp_req_put(struct wdp_req *r);
+
+/**
+ * "mem = share": make the caller's buffer @p p itself reachable by the
+ * device for this request (its pages, shared until wdp_req_put()), as
+ * slot @p idx (0 source, 1 destination).
+ * @return 0, or -errno (e.g. the pages overlap another request's): copy.
+ */
+int wdp_req_share(struct wdp_req *r, int idx, const void *p, size_t len);
 
 /** Count one operation done in software. */
 void wdp_count_sw(void);

@@ -122,13 +122,27 @@ bd_blocks(struct cctx *c, uint8_t *out, const uint8_t *in, size_t len)
 	struct wdp_req r;
 	struct hisi_sec_bd *bd = &r.bd;
 	uint8_t last[16];
+	int shared = 0;
 
-	if (wdp_req_get(&r, len) != 0)
+	if (wdp.mem_share) {
+		/* The caller's buffers themselves (the slot for key and IV). */
+		if (wdp_req_get(&r, 0) != 0)
+			return 1;
+		/* Separate buffers sharing a page cannot be shared apart. */
+		shared = (out == in || ((uintptr_t)out + len + 4095) / 4096 <= (uintptr_t)in / 4096 ||
+			  ((uintptr_t)in + len + 4095) / 4096 <= (uintptr_t)out / 4096) &&
+			wdp_req_share(&r, 0, in, len) == 0 &&
+			(out == in || wdp_req_share(&r, 1, out, len) == 0);
+		if (!shared)
+			wdp_req_put(&r);
+	}
+	if (!shared && wdp_req_get(&r, len) != 0)
 		return 1;
 	memcpy(r.hdr + WDP_OFF_KEY, c->key, ci->keylen);
 	if (has_iv(ci))
 		memcpy(r.hdr + WDP_OFF_IV, c->iv, 16);
-	memcpy(r.data, in, len);
+	if (!shared)
+		memcpy(r.data, in, len);
 	if (ci->c_mode == HISI_SEC_C_MODE_CBC && !c->enc)
 		memcpy(last, in + len - ci->ivlen, ci->ivlen);
 
@@ -144,12 +158,21 @@ bd_blocks(struct cctx *c, uint8_t *out, const uint8_t *in, size_t len)
 	if (has_iv(ci))
 		wd_sec_bd_set_addr(&bd->cipher_iv_lo, &bd->cipher_iv_hi,
 				   (uintptr_t)(r.hdr + WDP_OFF_IV));
-	wd_sec_bd_set_addr(&bd->data_lo, &bd->data_hi, (uintptr_t)r.data);
+	if (shared) {
+		wd_sec_bd_set_addr(&bd->data_lo, &bd->data_hi, (uintptr_t)in);
+		if (out != in) {
+			bd->w0 |= HISI_SEC_W0_DE;
+			wd_sec_bd_set_addr(&bd->dst_lo, &bd->dst_hi, (uintptr_t)out);
+		}
+	} else {
+		wd_sec_bd_set_addr(&bd->data_lo, &bd->data_hi, (uintptr_t)r.data);
+	}
 	if (wdp_req_run(&r, len) != 0) {
 		wdp_req_put(&r);
 		return -1;
 	}
-	memcpy(out, r.data, len);
+	if (!shared)
+		memcpy(out, r.data, len);
 	wdp_req_put(&r);
 	iv_advance(c, out, last, len);
 	if (ci->c_mode == HISI_SEC_C_MODE_CBC || ci->c_mode == HISI_SEC_C_MODE_CTR)

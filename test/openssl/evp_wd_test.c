@@ -482,6 +482,9 @@ main(int argc, char **argv)
 	       (unsigned long long)counter("wd-bds"), (unsigned long long)counter("wd-sw-ops"),
 	       (unsigned long long)counter("wd-errors"));
 	check(counter("wd-errors") == 0, "no device errors");
+	if (getenv("WD_PROV_MEM") != NULL && strcmp(getenv("WD_PROV_MEM"), "share") == 0)
+		check(counter("wd-zero-copy") > 0, "mem = share: %llu requests on the caller's "
+		      "buffers", (unsigned long long)counter("wd-zero-copy"));
 	OSSL_PROVIDER_unload(wd);
 	return failures ? 1 : 0;
 }
