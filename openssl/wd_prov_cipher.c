@@ -129,7 +129,8 @@ bd_blocks(struct cctx *c, uint8_t *out, const uint8_t *in, size_t len)
 		if (wdp_req_get(&r, 0) != 0)
 			return 1;
 		/* Separate buffers sharing a page cannot be shared apart. */
-		shared = (out == in || ((uintptr_t)out + len + 4095) / 4096 <= (uintptr_t)in / 4096 ||
+		shared = (out == in ||
+			  ((uintptr_t)out + len + 4095) / 4096 <= (uintptr_t)in / 4096 ||
 			  ((uintptr_t)in + len + 4095) / 4096 <= (uintptr_t)out / 4096) &&
 			wdp_req_share(&r, 0, in, len) == 0 &&
 			(out == in || wdp_req_share(&r, 1, out, len) == 0);
