@@ -113,17 +113,24 @@ now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* This process's view: no queue yet (the parent's queue, arena and slots
+ * are the parent's; the arena is this child's copy of parent memory and
+ * stays). */
 static void
-atfork_child(void)
+state_reset(void)
 {
-	/* The parent's queue, arena and slots are the parent's: forget them
-	 * (the arena is this child's copy of parent memory; it stays). */
-	pthread_mutex_init(&Q.lock, NULL);
 	Q.pid = getpid();
 	Q.state = 0;
 	Q.arena = NULL;
 	Q.free_mask = 0;
 	Q.inflight = 0;
+}
+
+static void
+atfork_child(void)
+{
+	pthread_mutex_init(&Q.lock, NULL);
+	state_reset();
 }
 
 /* Lock held. */
@@ -137,6 +144,8 @@ queue_open(void)
 	};
 	int rc;
 
+	if (Q.pid != getpid())
+		state_reset();	/* forked without pthread_atfork handlers (clone) */
 	if (Q.state < 0 && now_ns() - Q.failed_at < WDP_RETRY_NS)
 		return Q.state;
 	rc = wd_request_queue(&Q.q, &capa);
@@ -230,8 +239,9 @@ wdp_req_get(struct wdp_req *r, size_t len)
 	memset(r, 0, sizeof(*r));
 	r->slot = -1;
 	pthread_mutex_lock(&Q.lock);
-	if (Q.pid != getpid())
-		atfork_child();
+	/* (A fork child has been through atfork_child() already; the pid is
+	 * checked where the queue is opened, not per request: getpid() is a
+	 * system call.) */
 	for (;;) {
 		if (Q.state != 1 && (rc = queue_open()) != 0) {
 			pthread_mutex_unlock(&Q.lock);
@@ -303,7 +313,7 @@ wdp_req_put(struct wdp_req *r)
 	}
 	if (r->slot >= 0) {
 		pthread_mutex_lock(&Q.lock);
-		if (Q.pid == getpid() && Q.state == 1)
+		if (Q.state == 1)
 			Q.free_mask |= 1ull << r->slot;
 		pthread_mutex_unlock(&Q.lock);
 		r->slot = -1;
