@@ -42,11 +42,12 @@ static struct {
 	EVP_CIPHER *des[6];		/* C_DES_ECB.. in order */
 	EVP_MD *md[4];			/* SHA1, SHA224, SHA256, MD5 */
 	EVP_MAC *hmac;
-	OSSL_LIB_CTX *libctx;		/* the model's own: see alg_init() */
 	int ok;
 } alg;
 
 static pthread_once_t alg_once = PTHREAD_ONCE_INIT;
+
+#define SW_DEFAULT	"provider=default"
 
 static void
 alg_init(void)
@@ -58,34 +59,28 @@ alg_init(void)
 	char name[32];
 	int m, k;
 
-	/*
-	 * A library context of the model's own, with OpenSSL's default and
-	 * legacy (single DES) providers: the application's default context
-	 * may prefer other implementations (WrapDrive's OpenSSL provider
-	 * "wd" offloads to this very model: fetching from there would send
-	 * the model's own work back to it), and the model must not change
-	 * which providers the application has loaded.
-	 */
-	alg.libctx = OSSL_LIB_CTX_new();
-	if (alg.libctx == NULL || OSSL_PROVIDER_load(alg.libctx, "default") == NULL) {
-		WD_ERR("hisi_sec_v1 model: no OpenSSL library context with the default provider");
-		return;
-	}
-	if (OSSL_PROVIDER_load(alg.libctx, "legacy") == NULL)
+	/* Single DES lives in the legacy provider; loading one provider
+	 * explicitly stops the default one from loading by itself. Every
+	 * fetch names its provider: the application may prefer another one
+	 * (WrapDrive's OpenSSL provider "wd" offloads to this very model, and
+	 * taking its implementations would send the model's work back to it). */
+	OSSL_PROVIDER_load(NULL, "default");
+	if (OSSL_PROVIDER_load(NULL, "legacy") == NULL)
 		WD_WARN("hisi_sec_v1 model: OpenSSL legacy provider missing: no single DES");
 	for (m = 0; m < 4; m++) {
 		for (k = 0; k < 3; k++) {
 			if (m == 3 && k == 1)
 				continue;	/* no XTS-192 */
 			snprintf(name, sizeof(name), "AES-%d-%s", 128 + 64 * k, aes_modes[m]);
-			alg.aes[m][k] = EVP_CIPHER_fetch(alg.libctx, name, NULL);
+			alg.aes[m][k] = EVP_CIPHER_fetch(NULL, name, SW_DEFAULT);
 		}
 	}
 	for (m = 0; m < 6; m++)
-		alg.des[m] = EVP_CIPHER_fetch(alg.libctx, des_names[m], NULL);
+		alg.des[m] = EVP_CIPHER_fetch(NULL, des_names[m],
+					      m < 2 ? "provider=legacy" : SW_DEFAULT);
 	for (m = 0; m < 4; m++)
-		alg.md[m] = EVP_MD_fetch(alg.libctx, md_names[m], NULL);
-	alg.hmac = EVP_MAC_fetch(alg.libctx, "HMAC", NULL);
+		alg.md[m] = EVP_MD_fetch(NULL, md_names[m], SW_DEFAULT);
+	alg.hmac = EVP_MAC_fetch(NULL, "HMAC", SW_DEFAULT);
 	alg.ok = alg.aes[1][0] != NULL && alg.md[0] != NULL && alg.hmac != NULL;
 	if (!alg.ok)
 		WD_ERR("hisi_sec_v1 model: OpenSSL algorithms unavailable");
@@ -301,7 +296,7 @@ aes_cmac(struct sec_mq *mq, const uint8_t key[16], const uint8_t *data, uint32_t
 static EVP_MAC_CTX *
 hmac_ctx(struct sec_mq *mq, const EVP_MD *md, const uint8_t *key, unsigned int klen)
 {
-	OSSL_PARAM params[2];
+	OSSL_PARAM params[3];
 	int hit;
 	struct key_slot *e = slot_find(mq, mq->me, md, 0, key, klen, &hit);
 
@@ -311,7 +306,10 @@ hmac_ctx(struct sec_mq *mq, const EVP_MD *md, const uint8_t *key, unsigned int k
 		e->ctx = EVP_MAC_CTX_new(alg.hmac);
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 						     (char *)EVP_MD_get0_name(md), 0);
-	params[1] = OSSL_PARAM_construct_end();
+	/* the HMAC fetches its digest itself: from the default provider too */
+	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_PROPERTIES,
+						     (char *)SW_DEFAULT, 0);
+	params[2] = OSSL_PARAM_construct_end();
 	if (e->ctx == NULL || !EVP_MAC_init(e->ctx, key, klen, params))
 		return NULL;
 	slot_keyed(mq, e, md, 0, key, klen);
