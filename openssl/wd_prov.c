@@ -79,6 +79,7 @@ static const OSSL_ITEM reason_strings[] = {
 	{ WDP_R_BAD_STATE, "operation not initialised" },
 	{ WDP_R_NO_DEVICE, "no hisi_sec_v1 device" },
 	{ WDP_R_SOFTWARE, "software fallback failed" },
+	{ WDP_R_BAD_CONFIG, "invalid configuration" },
 	{ 0, NULL }
 };
 
@@ -542,7 +543,7 @@ setting(const char *env, const char *cnf, size_t *out)
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno != 0 || end == s || *end != '\0') {
-		wdp_raise(WDP_R_NO_DEVICE, "bad value '%s' for %s", s, env);
+		wdp_raise(WDP_R_BAD_CONFIG, "bad value '%s' for %s", s, env);
 		return -1;
 	}
 	*out = (size_t)v;
@@ -629,7 +630,7 @@ OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
 	if (mem == NULL || *mem == '\0')
 		mem = cnf_mem;
 	if (mem != NULL && strcmp(mem, "share") != 0 && strcmp(mem, "copy") != 0) {
-		wdp_raise(WDP_R_NO_DEVICE, "bad value '%s' for mem (copy, share)", mem);
+		wdp_raise(WDP_R_BAD_CONFIG, "bad value '%s' for mem (copy, share)", mem);
 		goto fail;
 	}
 	wdp.mem_share = mem != NULL && strcmp(mem, "share") == 0;

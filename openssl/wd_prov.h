@@ -110,6 +110,7 @@ enum {
 	WDP_R_BAD_STATE,
 	WDP_R_NO_DEVICE,
 	WDP_R_SOFTWARE,
+	WDP_R_BAD_CONFIG,
 };
 void wdp_raise(int reason, const char *fmt, ...);
 
