@@ -8,13 +8,15 @@
  * property): random scripts of odd-sized updates, EVP_CIPHER_CTX_copy
  * midway, reinit with a new key, a new IV or neither, padding on and off,
  * for every cipher including XTS; digests and HMAC streamed and
- * duplicated; async jobs with BDs in flight together; a fork child that
+ * duplicated; async jobs with BDs in flight together; threads sharing the
+ * process's queue; a fork child that
  * opens its own queue; a SIGKILLed child mid-job. Counters read from the
  * provider prove the device did the work. With "nodev" (no WD_EMU): the
  * provider must refuse to load with its "no hisi_sec_v1 device" error.
  * Prints one line per check; exits 1 if any failed.
  */
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -386,6 +388,42 @@ async_cases(void)
 	free(plain);
 }
 
+/* --- threads: one queue, its lock, completions reaped by whoever polls ---- */
+
+#define NTHREADS 4
+
+static void *
+thread_fn(void *arg)
+{
+	static const char *const names[] = { "AES-128-CBC", "AES-256-CTR", "AES-128-XTS",
+					     "DES-EDE3-CBC" };
+	intptr_t i = (intptr_t)arg, ok = 1, r;
+
+	for (r = 0; r < 6 && ok; r++)
+		ok = cipher_script(names[(i + r) % 4], r & 1, 1, 20000 + urand(200000));
+	return (void *)ok;
+}
+
+static void
+thread_cases(void)
+{
+	pthread_t t[NTHREADS];
+	void *ret;
+	intptr_t i, ok = 1;
+	uint64_t bds = counter("wd-bds");
+
+	for (i = 0; i < NTHREADS; i++)
+		if (pthread_create(&t[i], NULL, thread_fn, (void *)i) != 0)
+			ok = 0;
+	for (i = 0; i < NTHREADS; i++) {
+		if (pthread_join(t[i], &ret) != 0 || ret != (void *)1)
+			ok = 0;
+	}
+	check(ok, "%d threads, 6 scripts each, at once: same as the default provider", NTHREADS);
+	check(counter("wd-bds") > bds, "the threads' work ran as BDs (%llu)",
+	      (unsigned long long)(counter("wd-bds") - bds));
+}
+
 /* --- fork and kill ------------------------------------------------------------------- */
 
 /* One offloaded AES-256-CBC 100000 B encryption checked against default. */
@@ -477,6 +515,7 @@ main(int argc, char **argv)
 	cipher_cases();
 	digest_cases();
 	async_cases();
+	thread_cases();
 	fork_cases();
 	printf("wd counters: %llu BDs, %llu in software, %llu errors\n",
 	       (unsigned long long)counter("wd-bds"), (unsigned long long)counter("wd-sw-ops"),
