@@ -132,6 +132,9 @@ atfork_child(void)
 {
 	pthread_mutex_init(&Q.lock, NULL);
 	state_reset();
+	/* the counters are this process's */
+	wdp.bds = wdp.bytes = wdp.sw_ops = wdp.errors = wdp.shared = wdp.zero_copy = 0;
+	wdp.max_inflight = 0;
 }
 
 /* Lock held. */
