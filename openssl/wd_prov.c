@@ -335,6 +335,12 @@ wdp_req_run(struct wdp_req *r, size_t bytes)
 	memset(&w, 0, sizeof(w));
 	w.msg.bd = r->bd;
 	w.msg.user = &w;
+	if (wdp.fault_every != 0 &&
+	    __atomic_add_fetch(&wdp.fault_count, 1, __ATOMIC_RELAXED) % wdp.fault_every == 0) {
+		/* Fault injection (tests): data at an address never shared, which
+		 * the device refuses with a FAULT completion, as an IOMMU would. */
+		wd_sec_bd_set_addr(&w.msg.bd.data_lo, &w.msg.bd.data_hi, 4096);
+	}
 	for (;;) {
 		pthread_mutex_lock(&Q.lock);
 		rc = wd_send(&Q.q, &w.msg);
@@ -624,7 +630,8 @@ OSSL_provider_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
 		c_get_params(handle, cp);
 	if (setting("WD_PROV_THRESHOLD", cnf_threshold, &wdp.threshold) != 0 ||
 	    setting("WD_PROV_DIGEST_MAX", cnf_dmax, &wdp.digest_max) != 0 ||
-	    setting("WD_PROV_STATS", cnf_stats, &stats) != 0)
+	    setting("WD_PROV_STATS", cnf_stats, &stats) != 0 ||
+	    setting("WD_PROV_FAULT_EVERY", NULL, &wdp.fault_every) != 0)
 		goto fail;
 	wdp.stats = stats != 0;
 	/* "mem = copy" (default: bounce slots) or "share" (the caller's

@@ -44,6 +44,8 @@ struct wdp_global {
 	size_t digest_max;		/**< most bytes a digest buffers */
 	int stats;			/**< print counters at unload */
 	int mem_share;			/**< share user buffers instead of copying */
+	size_t fault_every;		/**< tests: every Nth BD faults (0: none) */
+	uint64_t fault_count;
 	/* counters (atomic) */
 	uint64_t bds;			/**< BDs completed OK */
 	uint64_t bytes;			/**< bytes through BDs */

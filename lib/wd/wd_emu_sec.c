@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/provider.h>
@@ -64,6 +65,9 @@ alg_init(void)
 	 * fetch names its provider: the application may prefer another one
 	 * (WrapDrive's OpenSSL provider "wd" offloads to this very model, and
 	 * taking its implementations would send the model's work back to it). */
+	/* (Whatever fails here is not the application's error: the caller's
+	 * error queue is left as it was.) */
+	ERR_set_mark();
 	OSSL_PROVIDER_load(NULL, "default");
 	if (OSSL_PROVIDER_load(NULL, "legacy") == NULL)
 		WD_WARN("hisi_sec_v1 model: OpenSSL legacy provider missing: no single DES");
@@ -81,6 +85,7 @@ alg_init(void)
 	for (m = 0; m < 4; m++)
 		alg.md[m] = EVP_MD_fetch(NULL, md_names[m], SW_DEFAULT);
 	alg.hmac = EVP_MAC_fetch(NULL, "HMAC", SW_DEFAULT);
+	ERR_pop_to_mark();
 	alg.ok = alg.aes[1][0] != NULL && alg.md[0] != NULL && alg.hmac != NULL;
 	if (!alg.ok)
 		WD_ERR("hisi_sec_v1 model: OpenSSL algorithms unavailable");

@@ -479,6 +479,40 @@ fork_cases(void)
 	      "a new child after the kill: works");
 }
 
+/* WD_PROV_FAULT_EVERY=2: every second BD completes with a fault. */
+static void
+fault_cases(void)
+{
+	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, "AES-128-CBC", "provider=wd");
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	unsigned char key[16] = { 1 }, iv[16] = { 2 }, *in = calloc(1, 8192), *out = malloc(8192);
+	const char *data = NULL;
+	unsigned long e;
+	int outl, good = 0, bad = 0, i, clean = 1;
+	uint64_t errs = counter("wd-errors");
+
+	memset(out, 0xa5, 8192);
+	for (i = 0; i < 8; i++) {
+		EVP_EncryptInit_ex2(ctx, c, key, iv, NULL);
+		if (EVP_EncryptUpdate(ctx, out, &outl, in, 4096)) {
+			good++;
+			continue;
+		}
+		bad++;
+		/* the reason is on the error stack; nothing was written */
+		e = ERR_get_error_all(NULL, NULL, NULL, &data, NULL);
+		clean &= e != 0 && data != NULL && strstr(data, "status") != NULL;
+		ERR_clear_error();
+	}
+	check(good > 0 && bad > 0 && clean, "BD faults: %d operations failed with the device's "
+	      "status on the error stack, %d went through", bad, good);
+	check(counter("wd-errors") - errs == (uint64_t)bad, "every fault counted as an error");
+	EVP_CIPHER_CTX_free(ctx);
+	EVP_CIPHER_free(c);
+	free(in);
+	free(out);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -511,6 +545,10 @@ main(int argc, char **argv)
 		ERR_print_errors_fp(stdout);
 		printf("FAIL: cannot load the providers\n");
 		return 1;
+	}
+	if (getenv("WD_PROV_FAULT_EVERY") != NULL) {
+		fault_cases();
+		return failures ? 1 : 0;
 	}
 	cipher_cases();
 	digest_cases();
