@@ -576,6 +576,7 @@ cctx_gettable_ctx_params(void *vctx, void *provctx)
 		OSSL_PARAM_uint(OSSL_CIPHER_PARAM_NUM, NULL),
 		OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_IV, NULL, 0),
 		OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_UPDATED_IV, NULL, 0),
+		OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_RANDOM_KEY, NULL, 0),
 		OSSL_PARAM_END
 	};
 
@@ -606,6 +607,16 @@ cctx_get_params(void *vctx, OSSL_PARAM params[])
 	p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_UPDATED_IV);
 	if (p != NULL && !OSSL_PARAM_set_octet_string(p, c->iv, c->ci->ivlen))
 		return 0;
+	p = OSSL_PARAM_locate(params, OSSL_CIPHER_PARAM_RANDOM_KEY);
+	if (p != NULL) {
+		/* DES keys with their parity, made by the default provider (as
+		 * there, the buffer is the key's length: OpenSSL 3.0's
+		 * EVP_CIPHER_CTX_rand_key() passes a size of 0) */
+		if (!c->ci->rand_key || p->data_type != OSSL_PARAM_OCTET_STRING ||
+		    p->data == NULL || !c->sw_init || !EVP_CIPHER_CTX_rand_key(c->sw, p->data))
+			return 0;
+		p->return_size = c->ci->keylen;
+	}
 	return 1;
 }
 

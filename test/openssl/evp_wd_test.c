@@ -201,6 +201,24 @@ static const char *const cipher_names[] = {
 	"AES-256-XTS", "DES-EDE3-CBC",
 };
 
+/* EVP_CIPHER_CTX_rand_key() on 3DES: a key with DES parity, as default. */
+static void
+rand_key_case(void)
+{
+	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, "DES-EDE3-CBC", "provider=wd");
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	unsigned char key[24];
+	int i, odd = 1, ok;
+
+	ok = c != NULL && ctx != NULL && EVP_EncryptInit_ex2(ctx, c, NULL, NULL, NULL) &&
+		EVP_CIPHER_CTX_rand_key(ctx, key) == 1;
+	for (i = 0; i < 24 && ok; i++)
+		odd &= __builtin_popcount(key[i]) & 1;
+	check(ok && odd, "DES-EDE3-CBC: EVP_CIPHER_CTX_rand_key gives a key with odd parity");
+	EVP_CIPHER_CTX_free(ctx);
+	EVP_CIPHER_free(c);
+}
+
 static void
 cipher_cases(void)
 {
@@ -216,6 +234,7 @@ cipher_cases(void)
 	}
 	check(counter("wd-bds") > bds, "the ciphers ran as BDs (%llu)",
 	      (unsigned long long)(counter("wd-bds") - bds));
+	rand_key_case();
 }
 
 /* --- digests and HMAC -------------------------------------------------------------- */
