@@ -3,7 +3,7 @@
 # Copyright(c) 2026 WrapDrive authors
 #
 # Style checks run by the test command:
-#  - user space C (lib/ drivers/ app/ test/): DPDK's conventions (SPDX
+#  - user space C (lib/ drivers/ app/ test/ openssl/): DPDK's conventions (SPDX
 #    first, tabs, 100 columns, none of the constructs DPDK bans in new code);
 #  - kmod/: the kernel's checkpatch.pl (extracted by devtools/setup.sh);
 #  - Python (usertools/ devtools/ test/): pycodestyle (PEP8).
@@ -18,7 +18,7 @@ finding() { echo "$*"; fail=1; }
 files() { git ls-files -co --exclude-standard -- "$@" 2>/dev/null; }
 
 # --- user space C ------------------------------------------------------------
-for f in $(files 'lib/*.[ch]' 'drivers/*.[ch]' 'app/*.[ch]' 'test/*.[ch]'); do
+for f in $(files 'lib/*.[ch]' 'drivers/*.[ch]' 'app/*.[ch]' 'test/*.[ch]' 'openssl/*.[ch]'); do
 	head -n 1 "$f" | grep -q '^/\* SPDX-License-Identifier: BSD-3-Clause' ||
 		finding "$f:1: first line must be the BSD-3-Clause SPDX tag"
 	# drivers/ and app/ face DPDK and use its macros; libwd and tests do not

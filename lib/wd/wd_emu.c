@@ -208,8 +208,8 @@ static struct {
 	struct wd_iova_table table;
 } dom;
 
-static void __attribute__((constructor))
-dom_init(void)
+static void
+dom_lock_init(void)
 {
 	pthread_rwlockattr_t a;
 
@@ -218,6 +218,40 @@ dom_init(void)
 	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(&dom.lock, &a);
 	pthread_rwlockattr_destroy(&a);
+}
+
+/*
+ * fork(): the child has none of the engine threads, and the queues it
+ * inherits belong to the parent (the OpenSSL provider opens its own in a
+ * child, as DPDK's secondary processes never share a queue either). The
+ * child starts with every device idle and all its instances free; the
+ * parent's queue structures and IOVA table entries stay behind as the
+ * child's copy of the parent's memory, never served. Locks are
+ * re-initialised: another thread may have held them at fork time.
+ */
+static void
+emu_atfork_child(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_devs; i++) {
+		struct wd_emu_dev *d = &devs[i];
+
+		pthread_mutex_init(&d->life, NULL);
+		pthread_mutex_init(&d->lock, NULL);
+		d->head = NULL;
+		d->nb_open = 0;
+		d->running = 0;
+		d->stop = 0;
+	}
+	dom_lock_init();
+}
+
+static void __attribute__((constructor))
+dom_init(void)
+{
+	dom_lock_init();
+	pthread_atfork(NULL, NULL, emu_atfork_child);
 }
 
 /* Read lock held (engine context). */

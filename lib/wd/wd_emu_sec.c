@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/provider.h>
@@ -47,6 +48,8 @@ static struct {
 
 static pthread_once_t alg_once = PTHREAD_ONCE_INIT;
 
+#define SW_DEFAULT	"provider=default"
+
 static void
 alg_init(void)
 {
@@ -58,7 +61,13 @@ alg_init(void)
 	int m, k;
 
 	/* Single DES lives in the legacy provider; loading one provider
-	 * explicitly stops the default one from loading by itself. */
+	 * explicitly stops the default one from loading by itself. Every
+	 * fetch names its provider: the application may prefer another one
+	 * (WrapDrive's OpenSSL provider "wd" offloads to this very model, and
+	 * taking its implementations would send the model's work back to it). */
+	/* (Whatever fails here is not the application's error: the caller's
+	 * error queue is left as it was.) */
+	ERR_set_mark();
 	OSSL_PROVIDER_load(NULL, "default");
 	if (OSSL_PROVIDER_load(NULL, "legacy") == NULL)
 		WD_WARN("hisi_sec_v1 model: OpenSSL legacy provider missing: no single DES");
@@ -67,14 +76,16 @@ alg_init(void)
 			if (m == 3 && k == 1)
 				continue;	/* no XTS-192 */
 			snprintf(name, sizeof(name), "AES-%d-%s", 128 + 64 * k, aes_modes[m]);
-			alg.aes[m][k] = EVP_CIPHER_fetch(NULL, name, NULL);
+			alg.aes[m][k] = EVP_CIPHER_fetch(NULL, name, SW_DEFAULT);
 		}
 	}
 	for (m = 0; m < 6; m++)
-		alg.des[m] = EVP_CIPHER_fetch(NULL, des_names[m], NULL);
+		alg.des[m] = EVP_CIPHER_fetch(NULL, des_names[m],
+					      m < 2 ? "provider=legacy" : SW_DEFAULT);
 	for (m = 0; m < 4; m++)
-		alg.md[m] = EVP_MD_fetch(NULL, md_names[m], NULL);
-	alg.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+		alg.md[m] = EVP_MD_fetch(NULL, md_names[m], SW_DEFAULT);
+	alg.hmac = EVP_MAC_fetch(NULL, "HMAC", SW_DEFAULT);
+	ERR_pop_to_mark();
 	alg.ok = alg.aes[1][0] != NULL && alg.md[0] != NULL && alg.hmac != NULL;
 	if (!alg.ok)
 		WD_ERR("hisi_sec_v1 model: OpenSSL algorithms unavailable");
@@ -290,7 +301,7 @@ aes_cmac(struct sec_mq *mq, const uint8_t key[16], const uint8_t *data, uint32_t
 static EVP_MAC_CTX *
 hmac_ctx(struct sec_mq *mq, const EVP_MD *md, const uint8_t *key, unsigned int klen)
 {
-	OSSL_PARAM params[2];
+	OSSL_PARAM params[3];
 	int hit;
 	struct key_slot *e = slot_find(mq, mq->me, md, 0, key, klen, &hit);
 
@@ -300,7 +311,10 @@ hmac_ctx(struct sec_mq *mq, const EVP_MD *md, const uint8_t *key, unsigned int k
 		e->ctx = EVP_MAC_CTX_new(alg.hmac);
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 						     (char *)EVP_MD_get0_name(md), 0);
-	params[1] = OSSL_PARAM_construct_end();
+	/* the HMAC fetches its digest itself: from the default provider too */
+	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_PROPERTIES,
+						     (char *)SW_DEFAULT, 0);
+	params[2] = OSSL_PARAM_construct_end();
 	if (e->ctx == NULL || !EVP_MAC_init(e->ctx, key, klen, params))
 		return NULL;
 	slot_keyed(mq, e, md, 0, key, klen);
