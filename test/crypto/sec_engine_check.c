@@ -13,7 +13,7 @@
  * be written outside what was shared), a doorbell past the ring. Prints
  * one line per check; exits 1 if any failed.
  *
- * sec_engine_check --hold [DEV]: keep a "chain" queue busy with 64 KiB
+ * sec_engine_check --hold [DEV]: keep a "chain" queue busy with 16 KiB
  * AES-CBC BDs forever, printing "READY <uuid>" once BDs are in flight
  * (the kill tests SIGKILL it).
  */
@@ -558,7 +558,7 @@ close_q(struct wd_queue *q)
 static int
 hold(struct wd_queue *q)
 {
-	enum { N = 64, LEN = 65536 };
+	enum { N = 64, LEN = 16384 };
 	static struct wd_sec_msg m[N];
 	uint8_t *key = dalloc(16, 64), *iv = dalloc(16, 16);
 	struct wd_sec_msg *r;
@@ -590,7 +590,8 @@ main(int argc, char **argv)
 
 	dev_name = argc > 1 + holding ? argv[1 + holding] : NULL;
 	OSSL_PROVIDER_load(NULL, "default");
-	OSSL_PROVIDER_load(NULL, "legacy");
+	if (!holding)
+		OSSL_PROVIDER_load(NULL, "legacy");
 	arena = mmap(NULL, ARENA, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (arena == MAP_FAILED || open_q(&chain, HISI_SEC_ALG_CHAIN) != 0)
 		return 1;
