@@ -299,8 +299,9 @@ def run(top, app, workdir, with_sec, librte_ipsec):
         res['dropped'] = None if before is None or after is None else after - before
     except (RuntimeError, OSError) as e:
         out = output()
-        sys.stdout.write('\n'.join(line for line in out.replace('\x1b', '\n').splitlines()
-                                   if line and not line.startswith('[')) [-60:] + '\n')
+        lines = [line for line in out.replace('\x1b', '\n').splitlines()
+                 if line and not line.startswith('[')]
+        sys.stdout.write('\n'.join(lines[-60:]) + '\n')
         raise SystemExit('FAIL: %s' % e)
     finally:
         p.terminate()
