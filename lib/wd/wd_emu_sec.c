@@ -11,14 +11,27 @@
  * address resolved before anything is written; OpenSSL's libcrypto does
  * the math. Keyed contexts are cached per queue, so a stream of requests
  * with one session pays the key schedule once.
+ *
+ * Cached keys: SEC v1 has no command to forget a key and cannot know
+ * about an application's sessions; the hardware reads the key from memory
+ * for every BD and keeps nothing. The model's cache (raw key and keyed
+ * OpenSSL context per slot, NCACHE cipher and NCACHE HMAC slots per queue)
+ * therefore forgets a key (context freed, bytes cleansed) as soon as
+ * - the memory the BDs took it from no longer holds it, or is no longer
+ *   mapped for the device (a session cleared or freed), checked every
+ *   KEY_SWEEP_NS while the queue is enabled;
+ * - it was not used for KEY_IDLE_NS;
+ * - the queue is disabled (QUEUE_ENB 0) or released.
  */
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
@@ -31,6 +44,8 @@
 
 #define BATCH		32
 #define NCACHE		8
+#define KEY_SWEEP_NS	(1000 * 1000ull)	/* check cached keys against memory */
+#define KEY_IDLE_NS	(1000 * 1000 * 1000ull)	/* forget a key unused this long */
 #define MAX_SGES	4096	/* per chain: bounds a looping SGL */
 
 /* --- algorithms, fetched once ---------------------------------------------- */
@@ -135,6 +150,11 @@ struct key_slot {
 	uint8_t key[64];
 	void *ctx;
 	unsigned int used;
+	uint64_t last_ns;	/* last use */
+	/* the key in the BD (for XCBC/CMAC subkey slots: their MAC key) */
+	uint64_t own_iova;
+	unsigned int own_len;
+	uint8_t own[64];
 };
 
 /* The queue's type (algorithm class), in the order of sec_algs[]. */
@@ -146,10 +166,81 @@ struct sec_mq {
 	struct key_slot ce[NCACHE];	/* cipher contexts */
 	struct key_slot me[NCACHE];	/* HMAC contexts */
 	unsigned int clock;
+	uint64_t now_ns, sweep_ns;
+	/* the BD key the current cipher or MAC runs with */
+	uint64_t cur_iova;
+	unsigned int cur_len;
+	const uint8_t *cur_key;
 	EVP_MD_CTX *mdctx;
 	uint8_t *bin, *bout;
 	size_t bsize;
 };
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* @e was used now, for the BD key the queue runs with. */
+static void
+slot_owner(struct sec_mq *mq, struct key_slot *e)
+{
+	e->used = ++mq->clock;
+	e->last_ns = mq->now_ns;
+	if (e->own_iova != mq->cur_iova || e->own_len != mq->cur_len ||
+	    (mq->cur_len != 0 && memcmp(e->own, mq->cur_key, mq->cur_len) != 0)) {
+		e->own_iova = mq->cur_iova;
+		e->own_len = mq->cur_len;
+		if (mq->cur_len != 0)
+			memcpy(e->own, mq->cur_key, mq->cur_len);
+	}
+}
+
+/* Free the slot's context and cleanse everything it knew. */
+static void
+slot_forget(struct key_slot *e, int mac)
+{
+	if (mac)
+		EVP_MAC_CTX_free(e->ctx);
+	else
+		EVP_CIPHER_CTX_free(e->ctx);
+	OPENSSL_cleanse(e, sizeof(*e));
+}
+
+static void
+keys_forget_all(struct sec_mq *mq)
+{
+	int i;
+
+	for (i = 0; i < NCACHE; i++) {
+		slot_forget(&mq->ce[i], 0);
+		slot_forget(&mq->me[i], 1);
+	}
+}
+
+/* Forget the keys whose memory changed or went away, or unused too long. */
+static void
+keys_sweep(const struct wd_emu_queue *eq, struct sec_mq *mq)
+{
+	struct key_slot *e;
+	const uint8_t *p;
+	int i;
+
+	for (i = 0; i < 2 * NCACHE; i++) {
+		e = i < NCACHE ? &mq->ce[i] : &mq->me[i - NCACHE];
+		if (e->ctx == NULL)
+			continue;
+		p = e->own_len ? wd_emu_dma_ptr(eq, e->own_iova, e->own_len) : NULL;
+		if ((e->own_len && (p == NULL || CRYPTO_memcmp(p, e->own, e->own_len) != 0)) ||
+		    mq->now_ns - e->last_ns >= KEY_IDLE_NS)
+			slot_forget(e, i >= NCACHE);
+	}
+	mq->sweep_ns = mq->now_ns;
+}
 
 /* The slot keyed for (@alg, @enc, @key) with *hit set, or else the least
  * recently used one, for the caller to key (then slot_keyed()). */
@@ -164,7 +255,7 @@ slot_find(struct sec_mq *mq, struct key_slot *slots, const void *alg, int enc,
 		e = &slots[i];
 		if (e->ctx != NULL && e->alg == alg && e->enc == enc && e->klen == klen &&
 		    memcmp(e->key, key, klen) == 0) {
-			e->used = ++mq->clock;
+			slot_owner(mq, e);
 			*hit = 1;
 			return e;
 		}
@@ -184,7 +275,7 @@ slot_keyed(struct sec_mq *mq, struct key_slot *e, const void *alg, int enc,
 	e->enc = enc;
 	e->klen = klen;
 	memcpy(e->key, key, klen);
-	e->used = ++mq->clock;
+	slot_owner(mq, e);
 }
 
 /* A context keyed with @key, from the cache or (re)initialised. */
@@ -217,6 +308,9 @@ run_cipher(struct sec_mq *mq, const struct wd_sec_job *j, const uint8_t *key,
 
 	if (c == NULL)
 		return -EINVAL;
+	mq->cur_iova = j->c_key;
+	mq->cur_len = j->c_key_len;
+	mq->cur_key = key;
 	ctx = cipher_ctx(mq, c, enc, key, j->c_key_len);
 	if (ctx == NULL || !EVP_CipherInit_ex2(ctx, NULL, NULL, iv, enc, NULL) ||
 	    !EVP_CipherUpdate(ctx, out, &outl, in, (int)j->c_len) || (uint32_t)outl != j->c_len)
@@ -330,6 +424,9 @@ run_auth(struct sec_mq *mq, const struct wd_sec_job *j, const uint8_t *key,
 	unsigned int n;
 	size_t outl;
 
+	mq->cur_iova = j->a_key;
+	mq->cur_len = key != NULL ? j->a_key_len : 0;
+	mq->cur_key = key;
 	switch (j->a_alg) {
 	case HISI_SEC_A_ALG_AES_XCBC:
 		return aes_xcbc(mq, key, data, j->a_len, out);
@@ -570,14 +667,10 @@ static void
 sec_qfini(struct wd_emu_queue *eq)
 {
 	struct sec_mq *mq = eq->model_priv;
-	int i;
 
 	if (mq == NULL)
 		return;
-	for (i = 0; i < NCACHE; i++) {
-		EVP_CIPHER_CTX_free(mq->ce[i].ctx);
-		EVP_MAC_CTX_free(mq->me[i].ctx);
-	}
+	keys_forget_all(mq);
 	EVP_MD_CTX_free(mq->mdctx);
 	free(mq->bin);
 	free(mq->bout);
@@ -604,6 +697,7 @@ static void
 sec_unlatch(struct wd_emu_queue *eq, struct sec_mq *mq, int refuse)
 {
 	mq->latched = 0;
+	keys_forget_all(mq);
 	if (refuse) {
 		wd_emu_reg_write(eq, HISI_SEC_QUEUE_ENB, 0);
 		count(eq, HISI_SEC_IVLD_BD_CNT, 1);
@@ -650,6 +744,9 @@ sec_poll(struct wd_emu_queue *eq, unsigned int budget)
 	}
 	if (!mq->latched && sec_latch(eq, mq) != 0)
 		return 0;
+	mq->now_ns = mono_ns();
+	if (mq->now_ns - mq->sweep_ns >= KEY_SWEEP_NS)
+		keys_sweep(eq, mq);
 	wr = wd_emu_reg_read(eq, HISI_SEC_Q_WR_PTR);
 	/* the engine's own pointer, but in the shared page: never past the ring */
 	rd = wd_emu_reg_read(eq, HISI_SEC_Q_RD_PTR) % HISI_SEC_DEPTH;

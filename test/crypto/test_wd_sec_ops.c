@@ -15,20 +15,34 @@
  *  - an op over the first bytes of a 70-segment mbuf chain (the SGL
  *    covers only the op's data);
  *  - stats: enqueue_err_count and dequeue_err_count as documented;
- *  - a queue pair released with ops in flight: each op finished or failed.
+ *  - a queue pair released with ops in flight: each op finished or failed;
+ *  - DPDK 22.11's multi-core crypto scheduler, which may map an op's
+ *    worker session a second time as if it were its own session: the
+ *    second mapping must give the same session back;
+ *  - keys the emulated engine cached: gone from the process's memory once
+ *    the session is freed, once unused for the model's idle limit, and
+ *    when the queue pair is released (the session's own copy aside).
  * Run with WD_EMU declaring one hisi_sec_v1 device and EAL args.
  */
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/crypto.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
+#include <cryptodev_pmd.h>
 #include <rte_crypto.h>
 #include <rte_cryptodev.h>
+#include <rte_cryptodev_scheduler.h>
 #include <rte_eal.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -141,6 +155,227 @@ setup_qp(int expect_rc, uint32_t nb_desc)
 	CHECK_RC(rte_cryptodev_queue_pair_setup(dev_id, 0, &qc, SOCKET_ID_ANY), expect_rc);
 }
 
+/* What DPDK 22.11's crypto scheduler keeps in its own session's private
+ * data (drivers/crypto/scheduler/scheduler_pmd_private.h), and what its
+ * scheduler_set_worker_session() does with an op's session. */
+struct sched_session_ctx {
+	uint32_t ref_cnt;
+	struct rte_cryptodev_sym_session *worker_sess[RTE_CRYPTODEV_SCHEDULER_MAX_NB_WORKERS];
+};
+
+static void
+test_sched_remap(void)
+{
+	struct sched_session_ctx *ctx = CRYPTODEV_GET_SYM_SESS_PRIV(
+		(struct rte_cryptodev_sym_session *)sess);
+	unsigned int i, same = 0;
+
+	for (i = 0; i < RTE_CRYPTODEV_SCHEDULER_MAX_NB_WORKERS; i++)
+		same += ctx->worker_sess[i] == sess;
+	CHECK(same == RTE_CRYPTODEV_SCHEDULER_MAX_NB_WORKERS,
+	      "a worker session mapped again by the scheduler: itself for %u of %u indexes",
+	      same, RTE_CRYPTODEV_SCHEDULER_MAX_NB_WORKERS);
+}
+
+/* --- keys cached by the engine --------------------------------------------- */
+
+/* A random key pair (16-byte AES key, 20-byte HMAC key) is kept only as
+ * kmasked = key ^ kmask: the test never holds a key as a whole, so every
+ * copy found in memory is someone else's. */
+#define KC	16
+#define KA	20
+static uint8_t kmask[KC + KA], kmasked[KC + KA];
+
+/* Copies of key bytes [@off, @off + @len) in this process's writable
+ * memory (device files aside), read with process_vm_readv. */
+static unsigned int
+key_copies(unsigned int off, unsigned int len)
+{
+	static uint8_t buf[1 << 20];
+	char line[512], perms[8], path[256];
+	unsigned long lo, hi, a;
+	unsigned int found = 0, k;
+	struct iovec l, r;
+	uint8_t *p, *end;
+	ssize_t got;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (f == NULL)
+		return UINT32_MAX;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		path[0] = '\0';
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255s", &lo, &hi, perms, path) < 3 ||
+		    perms[0] != 'r' || perms[1] != 'w' || strncmp(path, "/dev/", 5) == 0)
+			continue;
+		for (a = lo; a < hi; a += sizeof(buf) - (len - 1)) {
+			l.iov_base = buf;
+			l.iov_len = RTE_MIN(sizeof(buf), hi - a);
+			r.iov_base = (void *)a;
+			r.iov_len = l.iov_len;
+			got = process_vm_readv(getpid(), &l, 1, &r, 1, 0);
+			if (got < (ssize_t)len) {
+				if (l.iov_len < sizeof(buf))
+					break;
+				continue;
+			}
+			end = buf + got - len + 1;
+			for (p = buf; p < end; p++) {
+				p = memchr(p, kmasked[off] ^ kmask[off], (size_t)(end - p));
+				if (p == NULL)
+					break;
+				for (k = 1; k < len; k++)
+					if ((p[k] ^ kmask[off + k]) != kmasked[off + k])
+						break;
+				found += k == len;
+			}
+			memset(buf, 0, (size_t)got);
+			if (l.iov_len < sizeof(buf))
+				break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* A session keyed with a new random key pair (see kmask). */
+static void *
+secret_session(void)
+{
+	struct rte_crypto_sym_xform cx = { 0 }, ax = { 0 };
+	uint8_t *k = malloc(KC + KA);
+	void *s;
+	int i;
+
+	if (k == NULL || RAND_bytes(k, KC + KA) != 1 || RAND_bytes(kmask, KC + KA) != 1) {
+		free(k);
+		return NULL;
+	}
+	for (i = 0; i < KC + KA; i++)
+		kmasked[i] = k[i] ^ kmask[i];
+	cx.type = RTE_CRYPTO_SYM_XFORM_CIPHER;
+	cx.cipher.op = RTE_CRYPTO_CIPHER_OP_ENCRYPT;
+	cx.cipher.algo = RTE_CRYPTO_CIPHER_AES_CBC;
+	cx.cipher.key.data = k;
+	cx.cipher.key.length = KC;
+	cx.cipher.iv.offset = IV_OFF;
+	cx.cipher.iv.length = 16;
+	cx.next = &ax;
+	ax.type = RTE_CRYPTO_SYM_XFORM_AUTH;
+	ax.auth.op = RTE_CRYPTO_AUTH_OP_GENERATE;
+	ax.auth.algo = RTE_CRYPTO_AUTH_SHA1_HMAC;
+	ax.auth.key.data = k + KC;
+	ax.auth.key.length = KA;
+	ax.auth.digest_length = DIGEST;
+	s = rte_cryptodev_sym_session_create(dev_id, &cx, sess_mp);
+	OPENSSL_cleanse(k, KC + KA);
+	free(k);
+	return s;
+}
+
+/* 8 ops with session @s on queue pair 0; returns how many succeeded. */
+static unsigned int
+use_session(void *s)
+{
+	struct rte_crypto_op *ops[8], *out[8];
+	struct rte_mbuf *ms[8];
+	void *saved = sess;
+	unsigned int i, ok = 0, n;
+
+	sess = s;
+	for (i = 0; i < 8; i++) {
+		ms[i] = make_mbuf((uint8_t)i);
+		ops[i] = make_op(ms[i], LEN, (uint8_t)i);
+	}
+	sess = saved;
+	n = rte_cryptodev_enqueue_burst(dev_id, 0, ops, 8);
+	n = drain(0, out, n);
+	for (i = 0; i < n; i++)
+		ok += out[i]->status == RTE_CRYPTO_OP_STATUS_SUCCESS;
+	for (i = 0; i < 8; i++)
+		rte_pktmbuf_free(ms[i]);
+	return ok;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait up to @limit s for the copies of both keys to be @want each. */
+static double
+wait_copies(unsigned int want, double limit, unsigned int *c, unsigned int *a)
+{
+	double t0 = now_s();
+
+	for (;;) {
+		*c = key_copies(0, KC);
+		*a = key_copies(KC, KA);
+		if ((*c == want && *a == want) || now_s() - t0 > limit)
+			return now_s() - t0;
+		usleep(2000);
+	}
+}
+
+static void
+test_keys_forgotten(void)
+{
+	unsigned int c, a;
+	double t;
+	void *s;
+
+	/* The session holds one copy of each key (its private data), the
+	 * engine more while it uses them. Freed: none may remain. */
+	s = secret_session();
+	CHECK(s != NULL, "secret session");
+	if (s == NULL)
+		return;
+	CHECK(use_session(s) == 8, "ops with the secret session");
+	c = key_copies(0, KC);
+	a = key_copies(KC, KA);
+	CHECK(c >= 2 && a >= 2, "keys in use: %u AES and %u HMAC key copies (>= 2 expected)",
+	      c, a);
+	/* Freed right after use: gone well before the idle limit (1 s after
+	 * the last use), normally at the first look (a scan of memory takes
+	 * a few hundredths of a second; the engine thread may be starved on
+	 * a loaded machine, so look again for up to 0.6 s). */
+	CHECK(use_session(s) == 8, "ops with the secret session again");
+	t = now_s();
+	rte_cryptodev_sym_session_free(dev_id, s);
+	usleep(20000);
+	wait_copies(0, 0.6, &c, &a);
+	t = now_s() - t;
+	CHECK(c == 0 && a == 0 && t < 0.9,
+	      "session freed: %u AES and %u HMAC key copies left after %.3f s", c, a, t);
+	printf("keys forgotten %.3f s after the session was freed\n", t);
+
+	/* Unused for the engine's idle limit (1 s): only the session's copy. */
+	s = secret_session();
+	CHECK(s != NULL && use_session(s) == 8, "second secret session");
+	t = wait_copies(1, 3.0, &c, &a);
+	CHECK(c == 1 && a == 1 && t >= 0.5,
+	      "idle session: %u AES and %u HMAC key copies after %.3f s (1 each, after ~1 s)",
+	      c, a, t);
+	printf("idle keys forgotten after %.3f s\n", t);
+
+	/* Queue pair released: the engine's copies go with it, at once. */
+	CHECK(use_session(s) == 8, "ops with the second secret session again");
+	c = key_copies(0, KC);
+	a = key_copies(KC, KA);
+	CHECK(c >= 2 && a >= 2, "keys in use again: %u and %u copies", c, a);
+	rte_cryptodev_stop(dev_id);
+	setup_qp(0, NB_DESC);
+	c = key_copies(0, KC);
+	a = key_copies(KC, KA);
+	CHECK(c == 1 && a == 1, "queue pair released: %u AES and %u HMAC key copies (1 each)",
+	      c, a);
+	rte_cryptodev_sym_session_free(dev_id, s);
+	CHECK(key_copies(0, KC) == 0 && key_copies(KC, KA) == 0, "keys left after all");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -189,6 +424,9 @@ main(int argc, char **argv)
 	ax.auth.digest_length = DIGEST;
 	sess = rte_cryptodev_sym_session_create(dev_id, &cx, sess_mp);
 	CHECK(sess != NULL, "session");
+	if (sess == NULL)
+		return wd_test_done("test_wd_sec_ops");
+	test_sched_remap();
 
 	/* 1500 ops in one burst (nb_descriptors 4096, ring 512), no phys_addr */
 	for (i = 0; i < NB_OPS; i++) {
@@ -269,6 +507,9 @@ main(int argc, char **argv)
 	CHECK(n == 0, "%u ops left NOT_PROCESSED by the release", n);
 	for (i = 0; i < 600; i++)
 		rte_pktmbuf_free(ms[i]);
+
+	CHECK_RC(rte_cryptodev_start(dev_id), 0);
+	test_keys_forgotten();
 
 	rte_cryptodev_sym_session_free(dev_id, sess);
 	rte_cryptodev_close(dev_id);

@@ -11,6 +11,7 @@
 
 #include <rte_common.h>
 #include <rte_cryptodev.h>
+#include <rte_cryptodev_scheduler.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
 
@@ -383,6 +384,10 @@ wd_sec_session_configure(struct rte_cryptodev *dev, struct rte_crypto_sym_xform 
 		memset(s, 0, sizeof(*s));
 		return rc != 0 ? rc : -EINVAL;
 	}
+	RTE_BUILD_BUG_ON(WD_SEC_SCHED_WORKERS != RTE_CRYPTODEV_SCHEDULER_MAX_NB_WORKERS);
+	RTE_BUILD_BUG_ON(offsetof(struct wd_sec_session, sched.self) != 8);
+	for (n = 0; n < WD_SEC_SCHED_WORKERS; n++)
+		s->sched.self[n] = sess;
 	return 0;
 }
 

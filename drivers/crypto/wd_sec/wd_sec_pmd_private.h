@@ -30,8 +30,28 @@ extern uint8_t wd_sec_driver_id;
  * while operations that use it are enqueued and not yet dequeued (DPDK's
  * rule for every PMD; see doc/guides/cryptodevs/wd_sec.rst).
  */
+/*
+ * DPDK 22.11's crypto scheduler, multi-core mode without ordering: when a
+ * worker accepts only part of a burst the scheduler's worker core offers
+ * again, the worker core restores the scheduler's session on a wrong
+ * count of the ops left over (scheduler_multicore.c compares with
+ * pending_deq_ops, not pending_enq_ops), and on its next try maps those
+ * ops' sessions a second time: it reads this PMD's private session data
+ * as its own struct scheduler_session_ctx { uint32_t ref_cnt;
+ * struct rte_cryptodev_sym_session *worker_sess[8]; } and puts
+ * worker_sess[worker index] in op->sym->session. With the session's own
+ * address in those slots, the second mapping is the identity.
+ */
+#define WD_SEC_SCHED_WORKERS	8	/* RTE_CRYPTODEV_SCHEDULER_MAX_NB_WORKERS */
+
+struct wd_sec_sched_self {
+	uint64_t rsvd;		/* scheduler_session_ctx.ref_cnt */
+	struct rte_cryptodev_sym_session *self[WD_SEC_SCHED_WORKERS];
+};
+
 struct wd_sec_session {
-	struct hisi_sec_bd tmpl;
+	struct wd_sec_sched_self sched;	/* must stay first: see above */
+	struct hisi_sec_bd tmpl __rte_aligned(64);
 	uint8_t cipher_key[64];
 	uint8_t auth_key[64];	/* zero-padded to whole words */
 	uint16_t iv_offset;	/* in the op */
