@@ -187,7 +187,8 @@ test_sched_remap(void)
 static uint8_t kmask[KC + KA], kmasked[KC + KA];
 
 /* Copies of key bytes [@off, @off + @len) in this process's writable
- * memory (device files aside), read with process_vm_readv. */
+ * memory (device files and mappings over 4 GiB aside), read with
+ * process_vm_readv. */
 static unsigned int
 key_copies(unsigned int off, unsigned int len)
 {
@@ -205,7 +206,8 @@ key_copies(unsigned int off, unsigned int len)
 	while (fgets(line, sizeof(line), f) != NULL) {
 		path[0] = '\0';
 		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255s", &lo, &hi, perms, path) < 3 ||
-		    perms[0] != 'r' || perms[1] != 'w' || strncmp(path, "/dev/", 5) == 0)
+		    perms[0] != 'r' || perms[1] != 'w' || strncmp(path, "/dev/", 5) == 0 ||
+		    hi - lo > (1ul << 32))	/* a sanitizer's shadow, not data */
 			continue;
 		for (a = lo; a < hi; a += sizeof(buf) - (len - 1)) {
 			l.iov_base = buf;
