@@ -45,6 +45,7 @@
 #include <rte_cryptodev_scheduler.h>
 #include <rte_eal.h>
 #include <rte_mbuf.h>
+#include <rte_memory.h>
 #include <rte_mempool.h>
 
 #include "../unit/wd_test.h"
@@ -187,7 +188,10 @@ test_sched_remap(void)
 static uint8_t kmask[KC + KA], kmasked[KC + KA];
 
 /* Copies of key bytes [@off, @off + @len) in this process's writable
- * memory (device files aside), read with process_vm_readv. */
+ * memory outside DPDK's memory (where the session keeps its own copy
+ * until it is cleared): the heap, where the engine keeps its cache, and
+ * every other writable mapping but device files and mappings over 4 GiB
+ * (a sanitizer's shadow). Read with process_vm_readv. */
 static unsigned int
 key_copies(unsigned int off, unsigned int len)
 {
@@ -205,7 +209,8 @@ key_copies(unsigned int off, unsigned int len)
 	while (fgets(line, sizeof(line), f) != NULL) {
 		path[0] = '\0';
 		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255s", &lo, &hi, perms, path) < 3 ||
-		    perms[0] != 'r' || perms[1] != 'w' || strncmp(path, "/dev/", 5) == 0)
+		    perms[0] != 'r' || perms[1] != 'w' || strncmp(path, "/dev/", 5) == 0 ||
+		    hi - lo > (1ul << 32) || rte_mem_virt2memseg_list((void *)lo) != NULL)
 			continue;
 		for (a = lo; a < hi; a += sizeof(buf) - (len - 1)) {
 			l.iov_base = buf;
@@ -327,8 +332,9 @@ test_keys_forgotten(void)
 	double t;
 	void *s;
 
-	/* The session holds one copy of each key (its private data), the
-	 * engine more while it uses them. Freed: none may remain. */
+	/* The session holds a copy of each key in DPDK memory (not scanned);
+	 * the engine has copies (raw key, keyed context) in its heap while it
+	 * uses them. Freed: none may remain. */
 	s = secret_session();
 	CHECK(s != NULL, "secret session");
 	if (s == NULL)
@@ -336,7 +342,7 @@ test_keys_forgotten(void)
 	CHECK(use_session(s) == 8, "ops with the secret session");
 	c = key_copies(0, KC);
 	a = key_copies(KC, KA);
-	CHECK(c >= 2 && a >= 2, "keys in use: %u AES and %u HMAC key copies (>= 2 expected)",
+	CHECK(c >= 1 && a >= 1, "keys in use: %u AES and %u HMAC key copies (>= 1 expected)",
 	      c, a);
 	/* Freed right after use: gone well before the idle limit (1 s after
 	 * the last use), normally at the first look (a scan of memory takes
@@ -352,12 +358,13 @@ test_keys_forgotten(void)
 	      "session freed: %u AES and %u HMAC key copies left after %.3f s", c, a, t);
 	printf("keys forgotten %.3f s after the session was freed\n", t);
 
-	/* Unused for the engine's idle limit (1 s): only the session's copy. */
+	/* Unused for the engine's idle limit (1 s), the session still alive:
+	 * the engine's copies go. */
 	s = secret_session();
 	CHECK(s != NULL && use_session(s) == 8, "second secret session");
-	t = wait_copies(1, 3.0, &c, &a);
-	CHECK(c == 1 && a == 1 && t >= 0.5,
-	      "idle session: %u AES and %u HMAC key copies after %.3f s (1 each, after ~1 s)",
+	t = wait_copies(0, 3.0, &c, &a);
+	CHECK(c == 0 && a == 0 && t >= 0.5,
+	      "idle session: %u AES and %u HMAC key copies after %.3f s (none, after ~1 s)",
 	      c, a, t);
 	printf("idle keys forgotten after %.3f s\n", t);
 
@@ -365,12 +372,12 @@ test_keys_forgotten(void)
 	CHECK(use_session(s) == 8, "ops with the second secret session again");
 	c = key_copies(0, KC);
 	a = key_copies(KC, KA);
-	CHECK(c >= 2 && a >= 2, "keys in use again: %u and %u copies", c, a);
+	CHECK(c >= 1 && a >= 1, "keys in use again: %u and %u copies", c, a);
 	rte_cryptodev_stop(dev_id);
 	setup_qp(0, NB_DESC);
 	c = key_copies(0, KC);
 	a = key_copies(KC, KA);
-	CHECK(c == 1 && a == 1, "queue pair released: %u AES and %u HMAC key copies (1 each)",
+	CHECK(c == 0 && a == 0, "queue pair released: %u AES and %u HMAC key copies (none)",
 	      c, a);
 	rte_cryptodev_sym_session_free(dev_id, s);
 	CHECK(key_copies(0, KC) == 0 && key_copies(KC, KA) == 0, "keys left after all");
