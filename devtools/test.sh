@@ -23,9 +23,14 @@ fi
 
 step_fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
 
+# The set-up's cache (WD_CACHE, as devtools/setup.sh takes it) holds the
+# DPDK driver-SDK headers.
+sdk_opt=-Ddpdk_sdk_dir=${WD_CACHE:-$top/.deps}/dpdk-sdk/include
+
 configure() { # dir [meson options]
 	local dir=$1
 	shift
+	set -- "$sdk_opt" "$@"
 	if [ -f "$dir/build.ninja" ]; then
 		meson configure "$dir" "$@" >/dev/null
 	else
