@@ -34,24 +34,10 @@ fail() {
 }
 app=$("$top/devtools/build-example" dma) || exit 1
 
-# raw_wd_hns must not take the ring pairs: block the devices on the bus
-stdbuf -oL "$wdenv" "$app" -l 0-1 --no-huge -m 512 --no-pci --no-shconf \
-	-b wd:hisi_hns0 -b wd:hisi_hns1 \
-	--vdev net_wd0,dev=hisi_hns0 --vdev net_wd1,dev=hisi_hns1 -- --copy-type hw \
-	>"$work/out" 2>&1 &
-pid=$!
-i=0
-until grep -q 'Aggregate statistics' "$work/out"; do
-	kill -0 $pid 2>/dev/null || { pid=""; fail "dmafwd stopped"; }
-	[ $i -lt 300 ] || fail "dmafwd did not start forwarding"
-	sleep 0.1
-	i=$((i + 1))
-done
+# shellcheck source=dmafwd_tap.sh
+. "$(dirname "$0")/dmafwd_tap.sh"
+dmafwd_start --no-huge --no-pci --no-shconf
 grep -q 'Ring Size = 2048' "$work/out" || fail "not the default ring size"
-for d in hisi_hns0 hisi_hns1; do
-	echo 1 >"/proc/sys/net/ipv6/conf/$d/disable_ipv6" 2>/dev/null
-	ip link set "$d" up || fail "no TAP $d"
-done
 
 # 400 frames of 60..1514 bytes, into the two TAPs in turn; dmafwd sends
 # each copy back out of the port it came in on.

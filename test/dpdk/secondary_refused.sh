@@ -98,21 +98,10 @@ sys.exit(0 if len(seen) == N else 1)
 PY
 }
 
-stdbuf -oL "$wdenv" "$app" -l 0-1 -m 512 $EAL -b wd:hisi_hns0 -b wd:hisi_hns1 \
-	--vdev net_wd0,dev=hisi_hns0 --vdev net_wd1,dev=hisi_hns1 -- --copy-type hw \
-	>"$work/out" 2>&1 &
-pid=$!
-i=0
-until grep -q 'Aggregate statistics' "$work/out"; do
-	kill -0 $pid 2>/dev/null || { pid=""; fail "dmafwd (primary) stopped"; }
-	[ $i -lt 300 ] || fail "dmafwd did not start forwarding"
-	sleep 0.1
-	i=$((i + 1))
-done
-for d in hisi_hns0 hisi_hns1; do
-	echo 1 >"/proc/sys/net/ipv6/conf/$d/disable_ipv6" 2>/dev/null
-	ip link set "$d" up || fail "no TAP $d"
-done
+# shellcheck source=dmafwd_tap.sh
+. "$(dirname "$0")/dmafwd_tap.sh"
+# shellcheck disable=SC2086
+dmafwd_start $EAL
 traffic before || fail "the primary does not forward"
 
 # the secondary, with WD_EMU and all wd plugins, while the primary copies
