@@ -6,7 +6,11 @@
  * HNS device model and its wires (loop, pair, peer, link down), bad
  * descriptors, multi-BD frames, flow control and reset; the TAP wire
  * through a packet socket when CAP_NET_ADMIN allows (else skipped; the
- * DPDK test pings through it too). */
+ * DPDK test pings through it too).
+ *
+ * "test_hns --kernel" runs the same ring tests against wd_hns.ko (in the
+ * VM, through VFIO): hisi_hns0's ring pairs in internal loopback, and the
+ * kernel wire through a packet socket on wdhns1 (which must be up). */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,6 +40,8 @@ static const char *const emu_spec =
 #define NBUF 64
 static uint8_t pool[2][NBUF][BUF] __attribute__((aligned(4096)));
 static uint8_t unshared[BUF] __attribute__((aligned(64)));
+
+static int kernel;	/* --kernel: wd_hns.ko's devices, not the model */
 
 static struct wd_capa
 capa_dev(const char *dev)
@@ -73,6 +79,18 @@ ms_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* A queue for the ring tests: on the kernel engine, in internal loopback
+ * (the model's hisi_hns0 has a loop wire). */
+static int
+request(struct wd_queue *q, const struct wd_capa *c)
+{
+	int rc = wd_request_queue(q, c);
+
+	if (rc == 0 && kernel)
+		wd_hns_set_loopback(q, 1);
+	return rc;
 }
 
 /* Wait until @n RX BDs are filled; @return the count seen. */
@@ -122,7 +140,7 @@ test_loop_messages(void)
 	unsigned int i, k;
 	int tx_seen;
 
-	CHECK_RC(wd_request_queue(&q, &c), 0);
+	CHECK_RC(request(&q, &c), 0);
 	if (q.impl == NULL)
 		return;
 	CHECK(wd_queue_depth(&q) == HNS_DEPTH_DEFAULT, "depth %u", wd_queue_depth(&q));
@@ -184,7 +202,7 @@ test_bad_bds(void)
 	uint64_t st[HNS_NB_STATS];
 	uint32_t s0, s1, s2, s3, i;
 
-	CHECK_RC(wd_request_queue(&q, &c), 0);
+	CHECK_RC(request(&q, &c), 0);
 	if (q.impl == NULL)
 		return;
 	r = wd_hns_ring(&q);
@@ -217,6 +235,7 @@ test_bad_bds(void)
 	wd_hns_rx_take(r, 1);
 
 	/* an RX buffer the device may not write: DROP + L2E, frame lost */
+	memset(unshared, 0x5a, sizeof(unshared));
 	wd_hns_rx_post(r, iova(unshared));
 	for (i = 1; i < 15; i++)
 		wd_hns_rx_post(r, iova(pool[1][0]));
@@ -235,6 +254,9 @@ test_bad_bds(void)
 	CHECK(wd_hns_rx_bad(wd_hns_rx_desc(r, 0)), "bad");
 	CHECK((wd_hns_rx_desc(r, 0)->ipoff_bnum_pid_flag & HNS_RXD_ERR_MASK) ==
 	      HNS_RXD_ERR_MASK, "DROP|L2E: %x", wd_hns_rx_desc(r, 0)->ipoff_bnum_pid_flag);
+	for (i = 0; i < sizeof(unshared) && unshared[i] == 0x5a; i++)
+		;
+	CHECK(i == sizeof(unshared), "unshared RX buffer written at byte %u", i);
 	wd_hns_rx_take(r, 1);
 	CHECK(wait_sent(r, 1) == 1, "sent");
 	wd_hns_tx_reclaim(r, 1);
@@ -259,7 +281,7 @@ test_multi_bd(void)
 	struct wd_queue q;
 	uint32_t i, n, len = 3000 + 2000 + 1000, off = 0;
 
-	CHECK_RC(wd_request_queue(&q, &c), 0);
+	CHECK_RC(request(&q, &c), 0);
 	if (q.impl == NULL)
 		return;
 	r = wd_hns_ring(&q);
@@ -413,7 +435,7 @@ test_checksums(void)
 	uint32_t i, k, f, len, n, slot;
 	int v6, tcp, off;
 
-	CHECK_RC(wd_request_queue(&q, &c), 0);
+	CHECK_RC(request(&q, &c), 0);
 	if (q.impl == NULL)
 		return;
 	r = wd_hns_ring(&q);
@@ -592,11 +614,13 @@ test_connected(const char *dev_a, const char *dev_b, const char *what)
 }
 
 /* The TAP wire: a frame the kernel sends on hisi_hns4 (a packet socket)
- * lands in the RX ring, and one from the TX ring reaches the socket. */
+ * lands in the RX ring, and one from the TX ring reaches the socket. The
+ * same through wd_hns.ko's hisi_hns1 and its netdev wdhns1. */
 static void
 test_tap(void)
 {
-	struct wd_capa c = capa_dev("hisi_hns4");
+	struct wd_capa c = capa_dev(kernel ? "hisi_hns1" : "hisi_hns4");
+	const char *ifname = kernel ? "wdhns1" : "hisi_hns4";
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	uint8_t frame[60], got[2048];
 	struct wd_hns_ring *r;
@@ -606,6 +630,7 @@ test_tap(void)
 	int s, rc, seen = 0;
 
 	rc = wd_request_queue(&q, &c);
+	CHECK(!kernel || rc == 0, "queue on hisi_hns1: %d", rc);
 	if (rc != 0) {
 		printf("test_hns: TAP wire skipped (no CAP_NET_ADMIN or /dev/net/tun)\n");
 		return;
@@ -617,8 +642,8 @@ test_tap(void)
 	CHECK(wd_hns_link(r), "TAP link up");
 	CHECK_RC(wd_mem_share(&q, pool, sizeof(pool), 0), 0);
 	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-	sll.sll_ifindex = (int)if_nametoindex("hisi_hns4");
-	CHECK(s >= 0 && sll.sll_ifindex > 0, "packet socket on hisi_hns4");
+	sll.sll_ifindex = (int)if_nametoindex(ifname);
+	CHECK(s >= 0 && sll.sll_ifindex > 0, "packet socket on %s", ifname);
 	if (s < 0 || sll.sll_ifindex <= 0 || bind(s, (struct sockaddr *)&sll, sizeof(sll)) != 0)
 		goto out;
 	post_rx(r, 1, 0, 16);
@@ -661,17 +686,24 @@ out:
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	kernel = argc > 1 && strcmp(argv[1], "--kernel") == 0;
 	unsetenv("WD_SYSFS_ROOT");
-	setenv("WD_SYSFS_ROOT", "/nonexistent", 1);
-	setenv("WD_EMU", emu_spec, 1);
+	if (!kernel) {
+		setenv("WD_SYSFS_ROOT", "/nonexistent", 1);
+		setenv("WD_EMU", emu_spec, 1);
+	} else {
+		unsetenv("WD_EMU");
+	}
 	test_loop_messages();
 	test_bad_bds();
 	test_multi_bd();
 	test_checksums();
-	test_connected("hisi_hns1", "hisi_hns1", "pair");
-	test_connected("hisi_hns2", "hisi_hns3", "peer");
+	if (!kernel) {
+		test_connected("hisi_hns1", "hisi_hns1", "pair");
+		test_connected("hisi_hns2", "hisi_hns3", "peer");
+	}
 	test_tap();
 	return wd_test_done("test_hns");
 }
