@@ -367,7 +367,7 @@ static inline u32 whns_rx_bds(u32 len, u32 bufsize)
  * DROP | L2E BDs. The flag word of each BD last (software may poll VLD).
  */
 static void whns_rx_fill(struct whns_queue *wq, const u8 *f, u32 len, u32 n,
-			 u32 bufsize, u32 hash)
+			 u32 bufsize, u32 hash, bool loop)
 {
 	u32 mask = wq->depth - 1, i, off, chunk, flags;
 	struct hns_rx_desc *d;
@@ -386,7 +386,8 @@ static void whns_rx_fill(struct whns_queue *wq, const u8 *f, u32 len, u32 n,
 	if (fault) {
 		flags |= HNS_RXD_DROP | HNS_RXD_L2E;
 		wq->rx_errors++;
-		whns_count(wq, WHNS_S_TX_ERRORS, 1);
+		if (!loop)	/* the netdev's own frames only */
+			whns_count(wq, WHNS_S_TX_ERRORS, 1);
 	} else {
 		flags |= whns_classify(f, len);
 		wq->rx_pkts++;
@@ -440,7 +441,7 @@ static unsigned int whns_rx_serve(struct whns_queue *wq, unsigned int budget,
 			whns_count(wq, WHNS_S_TX_MISSED, 1);
 		} else {
 			whns_rx_fill(wq, skb->data, skb->len, need, bufsize,
-				     skb_get_hash(skb));
+				     skb_get_hash(skb), false);
 			*filled += need;
 			whns_count(wq, WHNS_S_TX_PACKETS, 1);
 			whns_count(wq, WHNS_S_TX_BYTES, skb->len);
@@ -561,7 +562,7 @@ static int whns_to_self(struct whns_queue *wq, struct sk_buff *skb, u32 *filled)
 		wq->tx_bytes += skb->len;
 	} else {
 		wq->rx_paused = false;
-		whns_rx_fill(wq, skb->data, skb->len, need, bufsize, 0);
+		whns_rx_fill(wq, skb->data, skb->len, need, bufsize, 0, true);
 		*filled += need;
 		wq->tx_pkts++;
 		wq->tx_bytes += skb->len;
@@ -590,7 +591,8 @@ static unsigned int whns_tx_serve(struct whns_queue *wq, unsigned int budget,
 		if (st != HNS_TX_ST_OK) {
 			WRITE_ONCE(d0->status, st);
 			wq->tx_errors++;
-			whns_count(wq, WHNS_S_RX_ERRORS, 1);
+			if (!loop)
+				whns_count(wq, WHNS_S_RX_ERRORS, 1);
 		} else {
 			flags = READ_ONCE(d0->flags);
 			if (flags & (HNS_TXD_L3CS | HNS_TXD_L4CS))
@@ -883,6 +885,8 @@ static int whns_netdev_create(struct whns_dev *hd)
 		return -ENOMEM;
 	*(struct whns_dev **)netdev_priv(ndev) = hd;
 	snprintf(ndev->name, IFNAMSIZ, WHNS_NETDEV "%u", hd->id);
+	/* xmit takes a BH lock: never from netpoll's hard IRQ context */
+	ndev->priv_flags |= IFF_DISABLE_NETPOLL;
 	ndev->netdev_ops = &whns_netdev_ops;
 	ndev->ethtool_ops = &whns_ethtool_ops;
 	ndev->min_mtu = ETH_MIN_MTU;
