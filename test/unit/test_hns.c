@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -613,6 +614,56 @@ test_connected(const char *dev_a, const char *dev_b, const char *what)
 	wd_release_queue(&qa);
 }
 
+/* Set @ifname up or down; @return 0 or -errno. */
+static int
+if_updown(const char *ifname, int up)
+{
+	struct ifreq ifr;
+	int s, rc = 0;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+		rc = -errno;
+	if (rc == 0) {
+		ifr.ifr_flags = (short)(up ? ifr.ifr_flags | IFF_UP : ifr.ifr_flags & ~IFF_UP);
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+			rc = -errno;
+	}
+	close(s);
+	return rc;
+}
+
+/* wd_hns.ko: with the netdev down the link reads 0 and a frame the ring
+ * pair sends is dropped (TX_DROPS); up again, the link comes back. */
+static void
+link_down_drops(struct wd_queue *q, const char *ifname)
+{
+	struct wd_hns_ring *r = wd_hns_ring(q);
+	uint64_t drops = wd_hns_stats_one(q, HNS_STAT_TX_DROPS), end;
+
+	CHECK_RC(if_updown(ifname, 0), 0);
+	end = ms_now() + TMO;
+	while (wd_hns_link(r) && ms_now() < end)
+		;
+	CHECK(!wd_hns_link(r), "link 0 with %s down", ifname);
+	wd_hns_tx_bd(r, iova(pool[0][0]), 60, 1, 1);
+	wd_hns_tx_doorbell(r);
+	end = ms_now() + TMO;
+	while (wd_hns_stats_one(q, HNS_STAT_TX_DROPS) == drops && ms_now() < end)
+		;
+	CHECK(wd_hns_stats_one(q, HNS_STAT_TX_DROPS) == drops + 1, "TX_DROPS %llu",
+	      (unsigned long long)wd_hns_stats_one(q, HNS_STAT_TX_DROPS));
+	CHECK_RC(if_updown(ifname, 1), 0);
+	end = ms_now() + TMO;
+	while (!wd_hns_link(r) && ms_now() < end)
+		;
+	CHECK(wd_hns_link(r), "link 1 with %s up again", ifname);
+}
+
 /* The TAP wire: a frame the kernel sends on hisi_hns4 (a packet socket)
  * lands in the RX ring, and one from the TX ring reaches the socket. The
  * same through wd_hns.ko's hisi_hns1 and its netdev wdhns1. */
@@ -646,7 +697,6 @@ test_tap(void)
 	CHECK(s >= 0 && sll.sll_ifindex > 0, "packet socket on %s", ifname);
 	if (s < 0 || sll.sll_ifindex <= 0 || bind(s, (struct sockaddr *)&sll, sizeof(sll)) != 0)
 		goto out;
-	post_rx(r, 1, 0, 16);
 	/* kernel -> ring: a local experimental ethertype, so the stack stays quiet */
 	memset(frame, 0, sizeof(frame));
 	memset(frame, 0xff, 6);
@@ -654,6 +704,17 @@ test_tap(void)
 	frame[12] = 0x88;
 	frame[13] = 0xb5;
 	memcpy(frame + 14, "wrapdrive tap wire", 18);
+	if (kernel) {
+		/* no RX BD posted: the kernel's frame is dropped and counted */
+		CHECK(sendto(s, frame, sizeof(frame), 0, (struct sockaddr *)&sll,
+			     sizeof(sll)) == (ssize_t)sizeof(frame), "send on %s", ifname);
+		end = ms_now() + TMO;
+		while (wd_hns_stats_one(&q, HNS_STAT_RX_MISSED) == 0 && ms_now() < end)
+			;
+		CHECK(wd_hns_stats_one(&q, HNS_STAT_RX_MISSED) >= 1, "RX_MISSED with no RX BD");
+		CHECK(wd_hns_rx_filled(r) == 0, "nothing filled");
+	}
+	post_rx(r, 1, 0, 16);
 	CHECK(sendto(s, frame, sizeof(frame), 0, (struct sockaddr *)&sll, sizeof(sll)) ==
 	      (ssize_t)sizeof(frame), "send on the TAP");
 	end = ms_now() + TMO;
@@ -678,6 +739,8 @@ test_tap(void)
 		seen = n == (ssize_t)sizeof(frame) && memcmp(got, pool[0][0], sizeof(frame)) == 0;
 	}
 	CHECK(seen, "the TX ring's frame reached the kernel");
+	if (kernel)
+		link_down_drops(&q, ifname);
 out:
 	if (s >= 0)
 		close(s);
