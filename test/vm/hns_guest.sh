@@ -150,6 +150,33 @@ nc_copy() {
 	ls -l "$in" "$out"
 	[ "$(sha256sum <"$in")" = "$(sha256sum <"$out")" ]
 }
+# nc_flows N: N TCP connections at once from ns1 to ns2, each file intact
+nc_flows() {
+	local i pids=() bad=0
+	for i in $(seq "$1"); do
+		head -c 200000 /dev/urandom >"$work/f$i.in"
+		ns ns2 timeout 120 nc -l 192.0.2.2 $((5100 + i)) >"$work/f$i.out" &
+		pids+=($!)
+	done
+	for i in $(seq 100); do	# every server listening
+		[ "$(ns ns2 ss -Hltn | grep -c ':51[0-9][0-9] ')" -ge "$1" ] && break
+		sleep 0.2
+	done
+	for i in $(seq "$1"); do
+		ns ns1 timeout 120 nc -N 192.0.2.2 $((5100 + i)) <"$work/f$i.in" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"	# not testpmd, also a child of this shell
+	for i in $(seq "$1"); do
+		cmp -s "$work/f$i.in" "$work/f$i.out" || { echo "flow $i differs"; bad=1; }
+		rm -f "$work/f$i.in" "$work/f$i.out"
+	done
+	return $bad
+}
+# per ring pair counters of a netdev: rp_count NETNS IFNAME COUNTER
+rp_count() {
+	ns "$1" ethtool -S "$2" | awk -v c="$3" '$1 ~ "^rp[0-9]+_" c ":" { printf "%s ", $2 }'
+}
 set_mtu() { ns ns1 ip link set wdhns0 mtu "$1" && ns ns2 ip link set wdhns1 mtu "$1"; }
 load() {
 	insmod "$ko/wd.ko" 2>/dev/null
@@ -215,11 +242,12 @@ icmpecho() {
 }
 
 # io forwarding between ns1 (wdhns0, 192.0.2.1) and ns2 (wdhns1, 192.0.2.2)
-iofwd() { # label testpmd-options-after-"--"...
-	local label=$1
+iofwd() { # label testpmd-options-after-"--"... (QP=2: two queue pairs a port)
+	local label=$1 q=${QP:-1}
 	shift
 	check "$label: testpmd io forwarding, two net_wd ports on hisi_hns0 and hisi_hns1" \
-		tp_start --vdev net_wd0,dev=hisi_hns0 --vdev net_wd1,dev=hisi_hns1 -- "$@" ||
+		tp_start --vdev "net_wd0,dev=hisi_hns0,queues=$q" \
+		--vdev "net_wd1,dev=hisi_hns1,queues=$q" -- --rxq="$q" --txq="$q" "$@" ||
 		return 1
 	tp "set fwd io"
 	tp start
@@ -230,8 +258,14 @@ iofwd() { # label testpmd-options-after-"--"...
 io_tests() {
 	ns_setup ns2 wdhns1 192.0.2.2 || return 1
 	set_mtu 1500
-	iofwd "MTU 1500" || return 1
+	QP=2 iofwd "MTU 1500, 2 ring pairs a port" || return 1
 	check "ping ns1 -> ns2 through testpmd" ping_ok ns1 192.0.2.2
+	check "16 TCP flows at once, each file intact" nc_flows 16
+	check "wdhns0 spread the flows over both ring pairs: rp0/rp1 tx_packets" sh -c \
+		"ip netns exec ns1 ethtool -S wdhns0 |
+		awk '/rp[01]_tx_packets:/ && \$2 > 0 { n++ } END { exit n != 2 }'"
+	echo "  wdhns0 tx_packets per ring pair: $(rp_count ns1 wdhns0 tx_packets)"
+	echo "  wdhns1 tx_packets per ring pair: $(rp_count ns2 wdhns1 tx_packets)"
 	check "ping 64-byte frames (-s 18)" ping_ok ns1 192.0.2.2 -s 18
 	check "ping MTU-sized frames (-s 1472, DF)" ping_ok ns1 192.0.2.2 -s 1472 -M do
 	check "nc of 4 MB at MTU 1500: sha256 equal" nc_copy 4000000
@@ -296,6 +330,7 @@ kill_test() {
 }
 
 unload_reload() {
+	local u
 	check "testpmd on hisi_hns0 (a queue open)" \
 		tp_start --vdev net_wd0,dev=hisi_hns0 || return 1
 	tp "set fwd io"
@@ -305,7 +340,10 @@ unload_reload() {
 	check "netdevs still there" ns ns1 ip link show wdhns0
 	tp stop
 	check "testpmd quits" tp_quit
-	check "rmmod wd_hns with the netdevs in namespaces" rmmod wd_hns
+	u=$(cat /proc/sys/kernel/random/uuid)
+	echo "$u" >"$d/$typ/create"
+	check "rmmod wd_hns with the netdevs in namespaces and a queue created" rmmod wd_hns
+	check "the queue went with the module" test ! -e "/sys/bus/mdev/devices/$u"
 	check "no netdev left in ns1" sh -c '! ip netns exec ns1 ip link show wdhns0'
 	check "nothing of wd_hns left in sysfs" test ! -e "$cls/hisi_hns0"
 	ns_clean
@@ -313,6 +351,9 @@ unload_reload() {
 	eq "netdevs after reload" "$(ls /sys/class/net | grep wdhns | tr '\n' ' ')" \
 		"wdhns0 wdhns1 wdhns2 "
 	eq "available_instances after reload" "$(avail hisi_hns2)" 2
+	ip netns add ns3 && ip link set wdhns2 netns ns3 && ip netns del ns3
+	for u in $(seq 50); do ip link show wdhns2 >/dev/null 2>&1 && break; sleep 0.1; done
+	check "a deleted namespace gives wdhns2 back to the initial one" ip link show wdhns2
 	check "rmmod wd_hns wd" rmmod wd_hns wd
 }
 
