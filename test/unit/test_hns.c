@@ -6,7 +6,11 @@
  * HNS device model and its wires (loop, pair, peer, link down), bad
  * descriptors, multi-BD frames, flow control and reset; the TAP wire
  * through a packet socket when CAP_NET_ADMIN allows (else skipped; the
- * DPDK test pings through it too). */
+ * DPDK test pings through it too).
+ *
+ * "test_hns --kernel" runs the same ring tests against wd_hns.ko (in the
+ * VM, through VFIO): hisi_hns0's ring pairs in internal loopback, and the
+ * kernel wire through a packet socket on wdhns1 (which must be up). */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +41,8 @@ static const char *const emu_spec =
 #define NBUF 64
 static uint8_t pool[2][NBUF][BUF] __attribute__((aligned(4096)));
 static uint8_t unshared[BUF] __attribute__((aligned(64)));
+
+static int kernel;	/* --kernel: wd_hns.ko's devices, not the model */
 
 static struct wd_capa
 capa_dev(const char *dev)
@@ -73,6 +80,18 @@ ms_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* A queue for the ring tests: on the kernel engine, in internal loopback
+ * (the model's hisi_hns0 has a loop wire). */
+static int
+request(struct wd_queue *q, const struct wd_capa *c)
+{
+	int rc = wd_request_queue(q, c);
+
+	if (rc == 0 && kernel)
+		wd_hns_set_loopback(q, 1);
+	return rc;
 }
 
 /* Wait until @n RX BDs are filled; @return the count seen. */
@@ -122,7 +141,7 @@ test_loop_messages(void)
 	unsigned int i, k;
 	int tx_seen;
 
-	CHECK_RC(wd_request_queue(&q, &c), 0);
+	CHECK_RC(request(&q, &c), 0);
 	if (q.impl == NULL)
 		return;
 	CHECK(wd_queue_depth(&q) == HNS_DEPTH_DEFAULT, "depth %u", wd_queue_depth(&q));
@@ -184,7 +203,7 @@ test_bad_bds(void)
 	uint64_t st[HNS_NB_STATS];
 	uint32_t s0, s1, s2, s3, i;
 
-	CHECK_RC(wd_request_queue(&q, &c), 0);
+	CHECK_RC(request(&q, &c), 0);
 	if (q.impl == NULL)
 		return;
 	r = wd_hns_ring(&q);
@@ -217,6 +236,7 @@ test_bad_bds(void)
 	wd_hns_rx_take(r, 1);
 
 	/* an RX buffer the device may not write: DROP + L2E, frame lost */
+	memset(unshared, 0x5a, sizeof(unshared));
 	wd_hns_rx_post(r, iova(unshared));
 	for (i = 1; i < 15; i++)
 		wd_hns_rx_post(r, iova(pool[1][0]));
@@ -235,6 +255,9 @@ test_bad_bds(void)
 	CHECK(wd_hns_rx_bad(wd_hns_rx_desc(r, 0)), "bad");
 	CHECK((wd_hns_rx_desc(r, 0)->ipoff_bnum_pid_flag & HNS_RXD_ERR_MASK) ==
 	      HNS_RXD_ERR_MASK, "DROP|L2E: %x", wd_hns_rx_desc(r, 0)->ipoff_bnum_pid_flag);
+	for (i = 0; i < sizeof(unshared) && unshared[i] == 0x5a; i++)
+		;
+	CHECK(i == sizeof(unshared), "unshared RX buffer written at byte %u", i);
 	wd_hns_rx_take(r, 1);
 	CHECK(wait_sent(r, 1) == 1, "sent");
 	wd_hns_tx_reclaim(r, 1);
@@ -259,7 +282,7 @@ test_multi_bd(void)
 	struct wd_queue q;
 	uint32_t i, n, len = 3000 + 2000 + 1000, off = 0;
 
-	CHECK_RC(wd_request_queue(&q, &c), 0);
+	CHECK_RC(request(&q, &c), 0);
 	if (q.impl == NULL)
 		return;
 	r = wd_hns_ring(&q);
@@ -413,7 +436,7 @@ test_checksums(void)
 	uint32_t i, k, f, len, n, slot;
 	int v6, tcp, off;
 
-	CHECK_RC(wd_request_queue(&q, &c), 0);
+	CHECK_RC(request(&q, &c), 0);
 	if (q.impl == NULL)
 		return;
 	r = wd_hns_ring(&q);
@@ -591,12 +614,64 @@ test_connected(const char *dev_a, const char *dev_b, const char *what)
 	wd_release_queue(&qa);
 }
 
+/* Set @ifname up or down; @return 0 or -errno. */
+static int
+if_updown(const char *ifname, int up)
+{
+	struct ifreq ifr;
+	int s, rc = 0;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+		rc = -errno;
+	if (rc == 0) {
+		ifr.ifr_flags = (short)(up ? ifr.ifr_flags | IFF_UP : ifr.ifr_flags & ~IFF_UP);
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+			rc = -errno;
+	}
+	close(s);
+	return rc;
+}
+
+/* wd_hns.ko: with the netdev down the link reads 0 and a frame the ring
+ * pair sends is dropped (TX_DROPS); up again, the link comes back. */
+static void
+link_down_drops(struct wd_queue *q, const char *ifname)
+{
+	struct wd_hns_ring *r = wd_hns_ring(q);
+	uint64_t drops = wd_hns_stats_one(q, HNS_STAT_TX_DROPS), end;
+
+	CHECK_RC(if_updown(ifname, 0), 0);
+	end = ms_now() + TMO;
+	while (wd_hns_link(r) && ms_now() < end)
+		;
+	CHECK(!wd_hns_link(r), "link 0 with %s down", ifname);
+	wd_hns_tx_bd(r, iova(pool[0][0]), 60, 1, 1);
+	wd_hns_tx_doorbell(r);
+	end = ms_now() + TMO;
+	while (wd_hns_stats_one(q, HNS_STAT_TX_DROPS) == drops && ms_now() < end)
+		;
+	CHECK(wd_hns_stats_one(q, HNS_STAT_TX_DROPS) == drops + 1, "TX_DROPS %llu",
+	      (unsigned long long)wd_hns_stats_one(q, HNS_STAT_TX_DROPS));
+	CHECK_RC(if_updown(ifname, 1), 0);
+	end = ms_now() + TMO;
+	while (!wd_hns_link(r) && ms_now() < end)
+		;
+	CHECK(wd_hns_link(r), "link 1 with %s up again", ifname);
+}
+
 /* The TAP wire: a frame the kernel sends on hisi_hns4 (a packet socket)
- * lands in the RX ring, and one from the TX ring reaches the socket. */
+ * lands in the RX ring, and one from the TX ring reaches the socket. The
+ * same through wd_hns.ko's hisi_hns1 and its netdev wdhns1. */
 static void
 test_tap(void)
 {
-	struct wd_capa c = capa_dev("hisi_hns4");
+	struct wd_capa c = capa_dev(kernel ? "hisi_hns1" : "hisi_hns4");
+	const char *ifname = kernel ? "wdhns1" : "hisi_hns4";
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	uint8_t frame[60], got[2048];
 	struct wd_hns_ring *r;
@@ -606,6 +681,7 @@ test_tap(void)
 	int s, rc, seen = 0;
 
 	rc = wd_request_queue(&q, &c);
+	CHECK(!kernel || rc == 0, "queue on hisi_hns1: %d", rc);
 	if (rc != 0) {
 		printf("test_hns: TAP wire skipped (no CAP_NET_ADMIN or /dev/net/tun)\n");
 		return;
@@ -617,11 +693,10 @@ test_tap(void)
 	CHECK(wd_hns_link(r), "TAP link up");
 	CHECK_RC(wd_mem_share(&q, pool, sizeof(pool), 0), 0);
 	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
-	sll.sll_ifindex = (int)if_nametoindex("hisi_hns4");
-	CHECK(s >= 0 && sll.sll_ifindex > 0, "packet socket on hisi_hns4");
+	sll.sll_ifindex = (int)if_nametoindex(ifname);
+	CHECK(s >= 0 && sll.sll_ifindex > 0, "packet socket on %s", ifname);
 	if (s < 0 || sll.sll_ifindex <= 0 || bind(s, (struct sockaddr *)&sll, sizeof(sll)) != 0)
 		goto out;
-	post_rx(r, 1, 0, 16);
 	/* kernel -> ring: a local experimental ethertype, so the stack stays quiet */
 	memset(frame, 0, sizeof(frame));
 	memset(frame, 0xff, 6);
@@ -629,6 +704,17 @@ test_tap(void)
 	frame[12] = 0x88;
 	frame[13] = 0xb5;
 	memcpy(frame + 14, "wrapdrive tap wire", 18);
+	if (kernel) {
+		/* no RX BD posted: the kernel's frame is dropped and counted */
+		CHECK(sendto(s, frame, sizeof(frame), 0, (struct sockaddr *)&sll,
+			     sizeof(sll)) == (ssize_t)sizeof(frame), "send on %s", ifname);
+		end = ms_now() + TMO;
+		while (wd_hns_stats_one(&q, HNS_STAT_RX_MISSED) == 0 && ms_now() < end)
+			;
+		CHECK(wd_hns_stats_one(&q, HNS_STAT_RX_MISSED) >= 1, "RX_MISSED with no RX BD");
+		CHECK(wd_hns_rx_filled(r) == 0, "nothing filled");
+	}
+	post_rx(r, 1, 0, 16);
 	CHECK(sendto(s, frame, sizeof(frame), 0, (struct sockaddr *)&sll, sizeof(sll)) ==
 	      (ssize_t)sizeof(frame), "send on the TAP");
 	end = ms_now() + TMO;
@@ -653,6 +739,8 @@ test_tap(void)
 		seen = n == (ssize_t)sizeof(frame) && memcmp(got, pool[0][0], sizeof(frame)) == 0;
 	}
 	CHECK(seen, "the TX ring's frame reached the kernel");
+	if (kernel)
+		link_down_drops(&q, ifname);
 out:
 	if (s >= 0)
 		close(s);
@@ -661,17 +749,24 @@ out:
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	kernel = argc > 1 && strcmp(argv[1], "--kernel") == 0;
 	unsetenv("WD_SYSFS_ROOT");
-	setenv("WD_SYSFS_ROOT", "/nonexistent", 1);
-	setenv("WD_EMU", emu_spec, 1);
+	if (!kernel) {
+		setenv("WD_SYSFS_ROOT", "/nonexistent", 1);
+		setenv("WD_EMU", emu_spec, 1);
+	} else {
+		unsetenv("WD_EMU");
+	}
 	test_loop_messages();
 	test_bad_bds();
 	test_multi_bd();
 	test_checksums();
-	test_connected("hisi_hns1", "hisi_hns1", "pair");
-	test_connected("hisi_hns2", "hisi_hns3", "peer");
+	if (!kernel) {
+		test_connected("hisi_hns1", "hisi_hns1", "pair");
+		test_connected("hisi_hns2", "hisi_hns3", "peer");
+	}
 	test_tap();
 	return wd_test_done("test_hns");
 }

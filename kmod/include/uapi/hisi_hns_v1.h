@@ -122,6 +122,7 @@
 #define HNS_WIRE_PAIR		1	/* ring pair i <-> i + queues / 2 */
 #define HNS_WIRE_PEER		2	/* device 2k ring pair i <-> 2k + 1 i */
 #define HNS_WIRE_TAP		3	/* a Linux TAP interface */
+#define HNS_WIRE_KERNEL		4	/* wd_hns.ko: the device's kernel netdev */
 
 #define HNS_BD_LEN_512		0
 #define HNS_BD_LEN_1024		1
