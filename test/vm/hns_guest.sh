@@ -139,12 +139,15 @@ ping_ok() { # netns dst [ping options]: 5 echo replies
 }
 # nc_copy BYTES: a file of random bytes from ns1 to ns2 over TCP, intact
 nc_copy() {
-	local in=$work/nc.in out=$work/nc.out spid
+	local in=$work/nc.in out=$work/nc.out spid i
 	head -c "$1" /dev/urandom >"$in"
 	rm -f "$out"
 	ns ns2 timeout 120 nc -l 192.0.2.2 5001 >"$out" &
 	spid=$!
-	sleep 0.5
+	for i in $(seq 100); do	# listening (a loaded guest is slow to start nc)
+		ns ns2 ss -Hltn | grep -q ':5001 ' && break
+		sleep 0.2
+	done
 	ns ns1 timeout 120 nc -N 192.0.2.2 5001 <"$in" || { echo "nc client failed"; }
 	wait "$spid"
 	ls -l "$in" "$out"
