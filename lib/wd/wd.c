@@ -217,12 +217,86 @@ rank(const struct wd_dev_info *devs, int n, const struct wd_capa *capa,
 	return nc;
 }
 
+/* --- queue memory ------------------------------------------------------------ */
+
+static struct wd_mem_ops mem_ops;	/* under wd_lock; alloc NULL: the heap */
+
+void
+wd_set_mem_ops(const struct wd_mem_ops *ops)
+{
+	pthread_mutex_lock(&wd_lock);
+	if (ops != NULL && ops->alloc != NULL && ops->free != NULL)
+		mem_ops = *ops;
+	else
+		memset(&mem_ops, 0, sizeof(mem_ops));
+	pthread_mutex_unlock(&wd_lock);
+}
+
+int
+wd_mem_ops_get(struct wd_mem_ops *ops)
+{
+	*ops = mem_ops;
+	return ops->alloc != NULL;
+}
+
+void *
+wd_mem_alloc(const struct wd_mem_ops *ops, size_t size, size_t align, uint64_t *iova)
+{
+	uint64_t unused;
+	void *p;
+
+	if (iova == NULL)
+		iova = &unused;
+	*iova = WD_IOVA_UNMAPPED;
+	if (align < sizeof(void *))
+		align = sizeof(void *);
+	if (ops != NULL && ops->alloc != NULL)
+		return ops->alloc(ops->arg, size, align, WD_NUMA_ANY, iova);
+	size = (size + align - 1) & ~(align - 1);
+	p = aligned_alloc(align, size);
+	if (p != NULL)
+		memset(p, 0, size);
+	return p;
+}
+
+void
+wd_mem_free(const struct wd_mem_ops *ops, void *p)
+{
+	if (p == NULL)
+		return;
+	if (ops != NULL && ops->alloc != NULL)
+		ops->free(ops->arg, p);
+	else
+		free(p);
+}
+
+void *
+wd_queue_mem_alloc(const struct wd_queue *q, size_t size, size_t align, uint64_t *iova)
+{
+	return wd_mem_alloc(&q->impl->mem, size, align, iova);
+}
+
+void
+wd_queue_mem_free(const struct wd_queue *q, void *p)
+{
+	wd_mem_free(&q->impl->mem, p);
+}
+
+int
+wd_queue_mem_shared(const struct wd_queue *q)
+{
+	return q->impl->mem.alloc != NULL;
+}
+
 static void
 queue_free(struct wd_queue *q)
 {
+	struct wd_mem_ops ops;
+
 	if (q->impl != NULL) {
-		free(q->impl->drv_priv);
-		free(q->impl);
+		ops = q->impl->mem;
+		wd_mem_free(&ops, q->impl->drv_priv);
+		wd_mem_free(&ops, q->impl);
 	}
 	memset(q, 0, sizeof(*q));
 }
@@ -249,16 +323,18 @@ queue_open(struct wd_queue *q, const struct candidate *c, const struct wd_capa *
 	q->numa_node = c->dev->numa_node;
 	q->flags = capa->flags;
 	q->emulated = c->dev->emulated;
-	q->impl = calloc(1, sizeof(*q->impl));
+	/* Where the queue lives: processes sharing memory can all drive it. */
+	q->impl = wd_mem_alloc(&mem_ops, sizeof(*q->impl), 64, NULL);
 	if (drv->priv_size > priv)
 		priv = (drv->priv_size + 63) & ~(size_t)63;
-	if (q->impl != NULL)
-		q->impl->drv_priv = aligned_alloc(64, priv);
+	if (q->impl != NULL) {
+		q->impl->mem = mem_ops;
+		q->impl->drv_priv = wd_mem_alloc(&mem_ops, priv, 64, NULL);
+	}
 	if (q->impl == NULL || q->impl->drv_priv == NULL) {
 		queue_free(q);
 		return -ENOMEM;
 	}
-	memset(q->impl->drv_priv, 0, priv);
 	q->impl->be = be;
 	q->impl->drv = drv;
 	rc = be->open(q, c->dev, c->type);

@@ -82,6 +82,46 @@ struct wd_vfio_hooks {
 /** Install (or with NULL remove) the VFIO hooks; affects queues opened later. */
 void wd_set_vfio_hooks(const struct wd_vfio_hooks *hooks);
 
+/** wd_mem_ops::alloc sets this IOVA for memory the caller must map itself. */
+#define WD_IOVA_UNMAPPED	UINT64_MAX
+
+/**
+ * Where a queue's memory comes from: its library state, the user
+ * driver's state and rings, and an emulated device's registers and rings.
+ * By default that is the process's own heap. A framework whose processes
+ * share memory at the same addresses (DPDK's primary and secondaries)
+ * gives its shared memory here, so that a queue opened in one process can
+ * be driven from another (the emulated engine keeps running where the
+ * queue was opened). Memory is always freed through the ops that
+ * allocated it.
+ */
+struct wd_mem_ops {
+	/** @p size bytes, zeroed, aligned to @p align (a power of two, at
+	 *  most 4096), preferably on NUMA node @p node (-1: any). Sets *iova
+	 *  to the IOVA at which every device already reaches the block
+	 *  (IOVA-contiguous), or to WD_IOVA_UNMAPPED. NULL when out of memory. */
+	void *(*alloc)(void *arg, size_t size, size_t align, int node, uint64_t *iova);
+	void (*free)(void *arg, void *p);
+	void *arg;
+};
+
+/** Install (or with NULL remove) the memory ops; affects queues opened
+ *  later. */
+void wd_set_mem_ops(const struct wd_mem_ops *ops);
+
+/**
+ * Allocate queue memory for a user driver, from the ops the queue was
+ * opened with (see struct wd_mem_ops). Freed by wd_queue_mem_free().
+ */
+void *wd_queue_mem_alloc(const struct wd_queue *q, size_t size, size_t align, uint64_t *iova);
+
+/** Free what wd_queue_mem_alloc() gave for @p q. */
+void wd_queue_mem_free(const struct wd_queue *q, void *p);
+
+/** 1 if @p q was opened with struct wd_mem_ops installed (its memory is
+ *  the framework's), else 0. */
+int wd_queue_mem_shared(const struct wd_queue *q);
+
 #ifdef __cplusplus
 }
 #endif

@@ -28,6 +28,7 @@ struct sec_q {
 	struct wd_sec_ring r;
 	char *mem;		/* both rings: WD_SEC_RING_MEM_SIZE bytes used */
 	size_t mem_len;		/* bytes mmap'd and DMA-mapped: whole pages */
+	int shared;		/* mem is the framework's (struct wd_mem_ops) */
 	int mapped;		/* mem is DMA-mapped for the queue's device */
 	int enabled;		/* QUEUE_ENB was written 1 */
 };
@@ -107,29 +108,42 @@ sec_init(struct wd_queue *q)
 		WD_ERR("%s: queue %s is enabled already", q->dev_name, q->uuid);
 		return -EBUSY;
 	}
-	/* The rings: process memory, page-aligned, zeroed. */
+	/* The rings: page-aligned, zeroed; the framework's memory when it
+	 * gives some (other processes then reach the queue), else our own. */
 	s->mem_len = (WD_SEC_RING_MEM_SIZE + pg - 1) & ~(pg - 1);
-	mem = mmap(NULL, s->mem_len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (mem == MAP_FAILED) {
-		rc = -errno;
-		WD_ERR("%s: queue %s: cannot allocate its rings: %s", q->dev_name, q->uuid,
-		       strerror(errno));
-		return rc;
+	cmd = WD_IOVA_UNMAPPED;
+	if (wd_queue_mem_shared(q)) {
+		mem = wd_queue_mem_alloc(q, s->mem_len, pg, &cmd);
+		if (mem == NULL) {
+			WD_ERR("%s: queue %s: no memory for its rings", q->dev_name, q->uuid);
+			return -ENOMEM;
+		}
+		s->shared = 1;
+	} else {
+		mem = mmap(NULL, s->mem_len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (mem == MAP_FAILED) {
+			rc = -errno;
+			WD_ERR("%s: queue %s: cannot allocate its rings: %s", q->dev_name,
+			       q->uuid, strerror(errno));
+			return rc;
+		}
+		/* A child process must not make these pages copy-on-write. */
+		madvise(mem, s->mem_len, MADV_DONTFORK);
 	}
 	s->mem = mem;
-	/* A child process must not make these pages copy-on-write. */
-	madvise(mem, s->mem_len, MADV_DONTFORK);
-	cmd = (uintptr_t)mem;
-	cq = cmd + HISI_SEC_CMD_RING_SIZE;
-	/* Whole pages: a VFIO container maps nothing smaller. */
-	rc = wd_dma_map(q, mem, cmd, s->mem_len);
-	if (rc != 0) {
-		WD_ERR("%s: queue %s: cannot map its rings for the device: %s", q->dev_name,
-		       q->uuid, strerror(-rc));
-		return rc;
+	if (cmd == WD_IOVA_UNMAPPED) {
+		cmd = (uintptr_t)mem;
+		/* Whole pages: a VFIO container maps nothing smaller. */
+		rc = wd_dma_map(q, mem, cmd, s->mem_len);
+		if (rc != 0) {
+			WD_ERR("%s: queue %s: cannot map its rings for the device: %s",
+			       q->dev_name, q->uuid, strerror(-rc));
+			return rc;
+		}
+		s->mapped = 1;
 	}
-	s->mapped = 1;
+	cq = cmd + HISI_SEC_CMD_RING_SIZE;
 	r->bd = (struct hisi_sec_bd *)mem;
 	r->cq = (volatile uint16_t *)(s->mem + HISI_SEC_CMD_RING_SIZE);
 	/* Continue where the engine is; a fresh queue has everything at 0. */
@@ -175,7 +189,9 @@ sec_fini(struct wd_queue *q)
 {
 	struct sec_q *s = wd_queue_drv_priv(q);
 
-	if (s->mem != NULL)
+	if (s->mem != NULL && s->shared)
+		wd_queue_mem_free(q, s->mem);
+	else if (s->mem != NULL)
 		munmap(s->mem, s->mem_len);
 	s->mem = NULL;
 	s->r.bd = NULL;

@@ -431,22 +431,20 @@ emu_scan(struct wd_dev_info **out, int *n)
 	return 0;
 }
 
+/* The device's registers and rings: in the queue's memory (shared with
+ * other processes when the framework gives shared memory), while the
+ * engine and its state stay with the process that opened the queue. */
 static void *
-alloc_region(size_t size)
+alloc_region(const struct wd_queue *q, size_t size)
 {
-	size_t rounded = (size + 4095) & ~(size_t)4095;
-	void *p = aligned_alloc(4096, rounded);
-
-	if (p != NULL)
-		memset(p, 0, rounded);
-	return p;
+	return wd_queue_mem_alloc(q, (size + 4095) & ~(size_t)4095, 4096, NULL);
 }
 
 static void
-queue_free(struct wd_emu_queue *eq)
+queue_free(const struct wd_queue *q, struct wd_emu_queue *eq)
 {
-	free(eq->regs);
-	free(eq->ring);
+	wd_queue_mem_free(q, eq->regs);
+	wd_queue_mem_free(q, eq->ring);
 	free(eq);
 }
 
@@ -476,17 +474,17 @@ emu_open(struct wd_queue *q, const struct wd_dev_info *info, const struct wd_typ
 	eq->type = type;
 	eq->regs_size = m->regs_size(d->depth);
 	eq->ring_size = m->ring_size != NULL ? m->ring_size(d->depth) : 0;
-	eq->regs = alloc_region(eq->regs_size);
+	eq->regs = alloc_region(q, eq->regs_size);
 	if (eq->ring_size != 0)
-		eq->ring = alloc_region(eq->ring_size);
+		eq->ring = alloc_region(q, eq->ring_size);
 	eq->share_all = !!(q->flags & WD_CAPA_SHARE_ALL);
 	if (eq->regs == NULL || (eq->ring_size != 0 && eq->ring == NULL)) {
-		queue_free(eq);
+		queue_free(q, eq);
 		return -ENOMEM;
 	}
 	rc = m->init(eq);
 	if (rc != 0) {
-		queue_free(eq);
+		queue_free(q, eq);
 		return rc;
 	}
 
@@ -495,7 +493,7 @@ emu_open(struct wd_queue *q, const struct wd_dev_info *info, const struct wd_typ
 		pthread_mutex_unlock(&d->life);
 		if (m->fini != NULL)
 			m->fini(eq);
-		queue_free(eq);
+		queue_free(q, eq);
 		return -EBUSY;
 	}
 	if (!d->running) {
@@ -506,7 +504,7 @@ emu_open(struct wd_queue *q, const struct wd_dev_info *info, const struct wd_typ
 			WD_ERR("%s: cannot start the engine thread: %s", d->name, strerror(rc));
 			if (m->fini != NULL)
 				m->fini(eq);
-			queue_free(eq);
+			queue_free(q, eq);
 			return -rc;
 		}
 		d->running = 1;
@@ -550,7 +548,7 @@ emu_close(struct wd_queue *q)
 	pthread_mutex_unlock(&d->life);
 	if (d->model->fini != NULL)
 		d->model->fini(eq);
-	queue_free(eq);
+	queue_free(q, eq);
 	q->impl->be_priv = NULL;
 }
 

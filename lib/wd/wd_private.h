@@ -31,6 +31,7 @@ struct wd_region {
 };
 
 struct wd_queue_impl {
+	struct wd_mem_ops mem;	/* what this impl and the queue's memory came from */
 	const struct wd_backend *be;
 	const struct wd_drv *drv;
 	struct wd_region regions[WD_NUM_REGIONS];
@@ -83,6 +84,12 @@ int wd_mdev_adoptable(const char *dev, const char *type, char (*uuids)[WD_UUID_L
 /* wd_dma_unmap() that also names the address mapped (a framework's VFIO
  * container, e.g. DPDK's, finds a mapping by address and IOVA). */
 int wd_dma_unmap_va(struct wd_queue *q, void *va, uint64_t iova, size_t size);
+
+/* Memory from @ops (NULL: the heap), zeroed; see struct wd_mem_ops. */
+void *wd_mem_alloc(const struct wd_mem_ops *ops, size_t size, size_t align, uint64_t *iova);
+void wd_mem_free(const struct wd_mem_ops *ops, void *p);
+/* The ops installed now (a copy), or NULL. */
+int wd_mem_ops_get(struct wd_mem_ops *ops);
 
 /* Append one device to a scan result. */
 int wd_scan_append(struct wd_dev_info **devs, int *n, const struct wd_dev_info *d);

@@ -118,6 +118,33 @@ device_insert(struct rte_wd_device *nd)
 	TAILQ_INSERT_TAIL(&wd_bus.devices, nd, next);
 }
 
+/* Add (or refresh) a device as discovered. */
+static int
+device_add(const struct wd_dev_info *info)
+{
+	struct rte_wd_device *dev = find_by_name(info->name);
+
+	if (dev == NULL) {
+		dev = calloc(1, sizeof(*dev));
+		if (dev == NULL)
+			return -ENOMEM;
+		dev->info = *info;
+		dev->device.name = dev->info.name;
+		dev->device.bus = &wd_bus.bus;
+		/* numa_zone_id, else where the queues' memory will be */
+		dev->device.numa_node = info->numa_node >= 0 ? info->numa_node :
+			wd_mem_node(NULL);
+		device_insert(dev);
+		WD_BUS_LOG(INFO, "found %s (%s, %s)", dev->info.name,
+			   dev->info.types[0].device_api,
+			   dev->info.emulated ? "emulated" : "vfio");
+	} else {
+		dev->info = *info;	/* name unchanged, counts refreshed */
+	}
+	dev->device.devargs = devargs_lookup(dev->info.name);
+	return 0;
+}
+
 /* Safe to call again (hotplug rescans): known devices are refreshed,
  * vanished unprobed ones dropped, new ones added. */
 static int
@@ -127,20 +154,10 @@ wd_bus_scan(void)
 	struct wd_dev_info *infos = NULL;
 	int n, i;
 
-	/*
-	 * A secondary process would make its own queues of the primary's
-	 * devices (emulated ones in its own address space) under the same
-	 * dmadev/cryptodev names, whose shared data the primary uses: it
-	 * must not probe or touch them until multi-process support exists.
-	 */
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		static int said;
-
-		if (!said++)
-			WD_BUS_LOG(NOTICE, "secondary process: WrapDrive devices stay with the "
-				   "primary (no multi-process support), none probed here");
+	/* A secondary takes the primary's devices, at probe time (its
+	 * memory, where they are published, is not attached yet). */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
-	}
 	n = wd_scan(&infos);
 	if (n < 0) {
 		WD_BUS_LOG(ERR, "WrapDrive discovery failed: %s", strerror(-n));
@@ -156,27 +173,10 @@ wd_bus_scan(void)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		dev = find_by_name(infos[i].name);
-		if (dev == NULL) {
-			dev = calloc(1, sizeof(*dev));
-			if (dev == NULL) {
-				free(infos);
-				return -ENOMEM;
-			}
-			dev->info = infos[i];
-			dev->device.name = dev->info.name;
-			dev->device.bus = &wd_bus.bus;
-			/* numa_zone_id, else where the queues' memory will be */
-			dev->device.numa_node = infos[i].numa_node >= 0 ?
-				infos[i].numa_node : wd_mem_node(NULL);
-			device_insert(dev);
-			WD_BUS_LOG(INFO, "found %s (%s, %s)", dev->info.name,
-				   dev->info.types[0].device_api,
-				   dev->info.emulated ? "emulated" : "vfio");
-		} else {
-			dev->info = infos[i];	/* name unchanged, counts refreshed */
+		if (device_add(&infos[i]) != 0) {
+			free(infos);
+			return -ENOMEM;
 		}
-		dev->device.devargs = devargs_lookup(dev->info.name);
 	}
 	free(infos);
 	return 0;
@@ -261,7 +261,9 @@ parse_devargs(struct rte_wd_device *dev, const struct rte_wd_driver *drv)
 				   p->value ? p->value : "", RTE_WD_MAX_QUEUES);
 			goto fail;
 		}
-		free_q = rte_wd_free_queues(dev, NULL);
+		/* a secondary opens no queue: the primary's count stands */
+		free_q = rte_eal_process_type() == RTE_PROC_PRIMARY ?
+			rte_wd_free_queues(dev, NULL) : RTE_WD_MAX_QUEUES;
 		if (v > free_q) {
 			WD_BUS_LOG(ERR, "%s: queues=%d but only %d free", dev->info.name, (int)v,
 				   free_q);
@@ -288,9 +290,11 @@ probe_one(struct rte_wd_device *dev)
 		rc = parse_devargs(dev, drv);
 		if (rc != 0)
 			return rc;
-		rc = wd_bus_dma_init(dev->info.emulated);
-		if (rc != 0)
-			return rc;
+		if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
+			rc = wd_bus_dma_init(dev->info.emulated);
+			if (rc != 0)
+				return rc;
+		}
 		dev->driver = drv;
 		dev->device.driver = &drv->driver;
 		rc = drv->probe(drv, dev);
@@ -312,12 +316,62 @@ probe_one(struct rte_wd_device *dev)
 	return 1;
 }
 
+/* Secondary: the primary's devices, once. A secondary maps no VFIO
+ * device of its own yet: queues of real (vfio) devices stay with the
+ * primary; emulated ones are in shared memory. */
+static int
+secondary_devices(void)
+{
+	static int done;
+	struct wd_dev_info *infos = NULL;
+	int n, i, rc = 0;
+
+	if (done)
+		return 0;
+	done = 1;
+	n = wd_bus_mp_devices(&infos);
+	if (n < 0) {
+		WD_BUS_LOG(ERR, "cannot read the primary's devices: %s", strerror(-n));
+		return n;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!infos[i].emulated) {
+			WD_BUS_LOG(NOTICE, "%s: a vfio device: its queues stay with the primary "
+				   "(secondary processes drive emulated devices only)",
+				   infos[i].name);
+			continue;
+		}
+		rc = device_add(&infos[i]);
+	}
+	free(infos);
+	return rc;
+}
+
+/* Primary: what secondaries will see. */
+static void
+publish_devices(void)
+{
+	const struct wd_dev_info *list[128];
+	struct rte_wd_device *dev;
+	unsigned int n = 0;
+
+	TAILQ_FOREACH(dev, &wd_bus.devices, next)
+		if (n < RTE_DIM(list))
+			list[n++] = &dev->info;
+	if (n != 0)
+		wd_bus_mp_publish(list, n);
+}
+
 static int
 wd_bus_probe(void)
 {
 	struct rte_wd_device *dev;
 	int failed = 0;
 
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		publish_devices();
+	else if (secondary_devices() != 0)
+		return -1;
 	TAILQ_FOREACH(dev, &wd_bus.devices, next) {
 		if (dev->driver != NULL)
 			continue;

@@ -9,7 +9,10 @@
  *    (rte_vfio_setup_device), which maps all DPDK memory, also memory
  *    added later; external memory comes through rte_dev_dma_map();
  *  - emulated devices: every memseg, and memory added later (mem event
- *    callback), is entered in libwd's IOVA table.
+ *    callback), is entered in libwd's IOVA table;
+ *  - queues themselves (libwd's state, rings, an emulated device's
+ *    registers) live in DPDK memory, so secondary processes reach them
+ *    at the same addresses.
  */
 
 #include <errno.h>
@@ -17,6 +20,7 @@
 
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
+#include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_vfio.h>
 
@@ -67,6 +71,37 @@ vfio_unmap(void *arg, void *va, uint64_t iova, size_t size)
 		return rte_errno ? -rte_errno : -EIO;
 	return 0;
 }
+
+/* IOVA-contiguous DPDK memory, already mapped for every device. */
+static void *
+mem_alloc(void *arg, size_t size, size_t align, int node, uint64_t *iova)
+{
+	rte_iova_t base;
+	size_t off, pg = 4096;
+	void *p;
+
+	p = rte_zmalloc_socket("wd_queue", size, align, node < 0 ? SOCKET_ID_ANY : node);
+	if (p == NULL)
+		return NULL;
+	base = rte_malloc_virt2iova(p);
+	/* IOVA as VA is contiguous; physical addresses may not be */
+	for (off = pg; base != RTE_BAD_IOVA && off < size; off += pg)
+		if (rte_mem_virt2iova((char *)p + off) != base + off)
+			base = RTE_BAD_IOVA;
+	*iova = base == RTE_BAD_IOVA ? WD_IOVA_UNMAPPED : base;
+	return p;
+}
+
+static void
+mem_free(void *arg, void *p)
+{
+	rte_free(p);
+}
+
+static const struct wd_mem_ops eal_mem = {
+	.alloc = mem_alloc,
+	.free = mem_free,
+};
 
 static const struct wd_vfio_hooks eal_hooks = {
 	.open = vfio_open,
@@ -124,6 +159,7 @@ wd_bus_dma_init(int have_emulated)
 
 	if (!hooks_set) {
 		wd_set_vfio_hooks(&eal_hooks);
+		wd_set_mem_ops(&eal_mem);
 		hooks_set = 1;
 	}
 	if (!have_emulated || emu_mapped)
@@ -157,6 +193,7 @@ wd_bus_dma_fini(void)
 	}
 	if (hooks_set) {
 		wd_set_vfio_hooks(NULL);
+		wd_set_mem_ops(NULL);
 		hooks_set = 0;
 	}
 }

@@ -19,4 +19,10 @@ void wd_bus_dma_fini(void);
 int wd_bus_dma_map(void *addr, uint64_t iova, size_t len, int emulated);
 int wd_bus_dma_unmap(void *addr, uint64_t iova, size_t len, int emulated);
 
+/* Devices across processes (wd_bus_mp.c): the primary publishes what
+ * it found, a secondary reads it (malloc'ed array, count returned). */
+struct wd_dev_info;
+int wd_bus_mp_publish(const struct wd_dev_info *const *devs, unsigned int n);
+int wd_bus_mp_devices(struct wd_dev_info **infos);
+
 #endif /* _WD_BUS_PRIVATE_H_ */

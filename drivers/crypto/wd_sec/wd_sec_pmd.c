@@ -321,6 +321,82 @@ engine_flags(const struct rte_wd_device *wdev)
 	return ff;
 }
 
+static void
+set_ops(struct rte_cryptodev *dev, const struct rte_wd_device *wdev)
+{
+	dev->driver_id = wd_sec_driver_id;
+	dev->dev_ops = wd_sec_pmd_ops;
+	dev->enqueue_burst = wd_sec_enqueue_burst;
+	dev->dequeue_burst = wd_sec_dequeue_burst;
+	dev->feature_flags = RTE_CRYPTODEV_FF_SYMMETRIC_CRYPTO |
+		RTE_CRYPTODEV_FF_SYM_OPERATION_CHAINING |
+		engine_flags(wdev) |
+		RTE_CRYPTODEV_FF_IN_PLACE_SGL |
+		RTE_CRYPTODEV_FF_OOP_SGL_IN_SGL_OUT |
+		RTE_CRYPTODEV_FF_OOP_SGL_IN_LB_OUT |
+		RTE_CRYPTODEV_FF_OOP_LB_IN_SGL_OUT |
+		RTE_CRYPTODEV_FF_OOP_LB_IN_LB_OUT;
+}
+
+/* Secondary: let go of the primary's device, keeping it as it is. */
+static int
+detach(struct rte_cryptodev *dev)
+{
+	struct rte_cryptodev_cb_rcu *enq = dev->enq_cbs, *deq = dev->deq_cbs;
+	int rc;
+
+	dev->dev_ops = NULL;	/* no close: the queue pairs stay the primary's */
+	rc = rte_cryptodev_pmd_release_device(dev);
+	dev->enq_cbs = NULL;
+	dev->deq_cbs = NULL;
+	free(enq);
+	free(deq);
+	return rc;
+}
+
+/*
+ * Secondary process: the primary's device, its queue pairs and sessions
+ * are in shared memory; this process gets its own function pointers.
+ * cryptodev ids are per process in DPDK 22.11 (the secondary attaches to
+ * the data of its next free id), so a device probed in another order is
+ * refused rather than driven under the wrong name.
+ */
+static int
+wd_sec_attach(struct rte_wd_device *wdev, struct rte_cryptodev_pmd_init_params *params)
+{
+	struct rte_cryptodev *dev;
+
+	dev = rte_cryptodev_pmd_create(params->name, &wdev->device, params);
+	if (dev == NULL) {
+		WD_SEC_LOG(ERR, "%s: not a cryptodev of the primary process", wdev->info.name);
+		return -ENODEV;
+	}
+	if (strcmp(dev->data->name, wdev->info.name) != 0) {
+		WD_SEC_LOG(ERR, "%s: cryptodev %u is %s in the primary: probe the same crypto "
+			   "devices in the same order in every process", wdev->info.name,
+			   dev->data->dev_id, dev->data->name);
+		detach(dev);
+		return -EEXIST;
+	}
+	/*
+	 * The enqueue/dequeue inlines of DPDK 22.11 read the per queue pair
+	 * callback lists unconditionally, and only rte_cryptodev_configure()
+	 * (never run in a secondary) makes them: empty lists, ours.
+	 */
+	dev->enq_cbs = calloc(WD_SEC_MAX_QPS, sizeof(*dev->enq_cbs));
+	dev->deq_cbs = calloc(WD_SEC_MAX_QPS, sizeof(*dev->deq_cbs));
+	if (dev->enq_cbs == NULL || dev->deq_cbs == NULL) {
+		detach(dev);
+		return -ENOMEM;
+	}
+	set_ops(dev, wdev);
+	wdev->priv = dev;
+	rte_cryptodev_pmd_probing_finish(dev);
+	WD_SEC_LOG(INFO, "%s: cryptodev %u of the primary process", wdev->info.name,
+		   dev->data->dev_id);
+	return 0;
+}
+
 static int
 wd_sec_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 {
@@ -334,6 +410,8 @@ wd_sec_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 	int free_q;
 
 	snprintf(params.name, sizeof(params.name), "%s", wdev->info.name);
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return wd_sec_attach(wdev, &params);
 	free_q = rte_wd_free_queues(wdev, HISI_SEC_ALG);
 	if (free_q <= 0) {
 		WD_SEC_LOG(ERR, "%s: no free queue", wdev->info.name);
@@ -344,18 +422,7 @@ wd_sec_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 		WD_SEC_LOG(ERR, "%s: cannot create a cryptodev", wdev->info.name);
 		return -ENODEV;
 	}
-	dev->driver_id = wd_sec_driver_id;
-	dev->dev_ops = wd_sec_pmd_ops;
-	dev->enqueue_burst = wd_sec_enqueue_burst;
-	dev->dequeue_burst = wd_sec_dequeue_burst;
-	dev->feature_flags = RTE_CRYPTODEV_FF_SYMMETRIC_CRYPTO |
-		RTE_CRYPTODEV_FF_SYM_OPERATION_CHAINING |
-		engine_flags(wdev) |
-		RTE_CRYPTODEV_FF_IN_PLACE_SGL |
-		RTE_CRYPTODEV_FF_OOP_SGL_IN_SGL_OUT |
-		RTE_CRYPTODEV_FF_OOP_SGL_IN_LB_OUT |
-		RTE_CRYPTODEV_FF_OOP_LB_IN_SGL_OUT |
-		RTE_CRYPTODEV_FF_OOP_LB_IN_LB_OUT;
+	set_ops(dev, wdev);
 	priv = dev->data->dev_private;
 	priv->wdev = wdev;
 	/* queues=N caps the queue pairs; without it, every free queue. */
@@ -381,6 +448,9 @@ wd_sec_remove(struct rte_wd_device *wdev)
 
 	if (dev == NULL)
 		return -ENODEV;
+	wdev->priv = NULL;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return detach(dev);
 	/* an application may exit (rte_eal_cleanup) without stopping it */
 	if (dev->data->dev_started)
 		rte_cryptodev_stop(dev->data->dev_id);

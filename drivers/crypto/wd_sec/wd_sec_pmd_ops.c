@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_common.h>
 #include <rte_cryptodev.h>
 #include <rte_cryptodev_scheduler.h>
@@ -69,11 +71,24 @@ static const struct rte_cryptodev_capabilities wd_sec_caps[] = {
 
 /* --- device ------------------------------------------------------------------- */
 
+/* The device and its queue pairs belong to the primary process; a
+ * secondary enqueues and dequeues on them and reads statistics. */
+static int
+primary_only(const struct rte_cryptodev *dev, const char *what)
+{
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		return 0;
+	WD_SEC_LOG(ERR, "%s: %s is for the primary process only", dev->data->name, what);
+	return -E_RTE_SECONDARY;
+}
+
 static int
 wd_sec_configure(struct rte_cryptodev *dev, struct rte_cryptodev_config *config)
 {
 	const struct wd_sec_private *priv = dev->data->dev_private;
 
+	if (primary_only(dev, "configure") != 0)
+		return -E_RTE_SECONDARY;
 	if (config->nb_queue_pairs > priv->max_qps) {
 		WD_SEC_LOG(ERR, "%s: %u queue pairs asked, %u available", dev->data->name,
 			   config->nb_queue_pairs, priv->max_qps);
@@ -85,12 +100,13 @@ wd_sec_configure(struct rte_cryptodev *dev, struct rte_cryptodev_config *config)
 static int
 wd_sec_start(struct rte_cryptodev *dev)
 {
-	return 0;
+	return primary_only(dev, "start");
 }
 
 static void
 wd_sec_stop(struct rte_cryptodev *dev)
 {
+	primary_only(dev, "stop");
 }
 
 static int
@@ -99,6 +115,8 @@ wd_sec_qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
 	struct wd_sec_qp *qp = dev->data->queue_pairs[qp_id];
 	unsigned int failed;
 
+	if (primary_only(dev, "queue pair release") != 0)
+		return -E_RTE_SECONDARY;
 	if (qp == NULL)
 		return 0;
 	/* Ops still held are not lost silently: they finish or fail. */
@@ -120,6 +138,8 @@ wd_sec_close(struct rte_cryptodev *dev)
 {
 	uint16_t i;
 
+	if (primary_only(dev, "close") != 0)
+		return -E_RTE_SECONDARY;
 	for (i = 0; i < dev->data->nb_queue_pairs; i++)
 		wd_sec_qp_release(dev, i);
 	return 0;
@@ -181,6 +201,8 @@ wd_sec_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
 	uint32_t bl_size;
 	int rc;
 
+	if (primary_only(dev, "queue pair setup") != 0)
+		return -E_RTE_SECONDARY;
 	if (dev->data->queue_pairs[qp_id] != NULL)
 		wd_sec_qp_release(dev, qp_id);
 	if (conf->nb_descriptors == 0 || conf->nb_descriptors > WD_SEC_MAX_DESC) {

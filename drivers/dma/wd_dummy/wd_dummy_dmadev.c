@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_dmadev.h>
@@ -208,11 +210,24 @@ wd_dma_info_get(const struct rte_dma_dev *dev, struct rte_dma_info *info, uint32
 	return 0;
 }
 
+/* The device and its queues belong to the primary process; a secondary
+ * submits on vchans the primary set up and reads statistics. */
+static int
+primary_only(const struct rte_dma_dev *dev, const char *what)
+{
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		return 0;
+	WD_DMA_LOG(ERR, "%s: %s is for the primary process only", dev->data->dev_name, what);
+	return -E_RTE_SECONDARY;
+}
+
 static int
 wd_dma_configure(struct rte_dma_dev *dev, const struct rte_dma_conf *conf, uint32_t conf_sz)
 {
 	struct wd_dma_dev *dd = dev->data->dev_private;
 
+	if (primary_only(dev, "configure") != 0)
+		return -E_RTE_SECONDARY;
 	if (conf->nb_vchans > dd->max_vchans)
 		return -EINVAL;
 	dd->nb_vchans = conf->nb_vchans;
@@ -260,6 +275,8 @@ wd_dma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
 	struct wd_dma_vchan *vc = &dd->vc[vchan];
 	uint32_t slots;
 
+	if (primary_only(dev, "vchan setup") != 0)
+		return -E_RTE_SECONDARY;
 	if (conf->direction != RTE_DMA_DIR_MEM_TO_MEM || conf->nb_desc < MIN_DESC ||
 	    conf->nb_desc > MAX_DESC)
 		return -EINVAL;
@@ -289,6 +306,8 @@ wd_dma_start(struct rte_dma_dev *dev)
 	struct wd_dma_dev *dd = dev->data->dev_private;
 	uint16_t i;
 
+	if (primary_only(dev, "start") != 0)
+		return -E_RTE_SECONDARY;
 	/* what was abandoned at stop stays abandoned; ids restart at 0 */
 	for (i = 0; i < dd->nb_vchans; i++) {
 		if (vc_reset(&dd->vc[i]) != 0) {
@@ -308,6 +327,8 @@ wd_dma_stop(struct rte_dma_dev *dev)
 	uint16_t i;
 	int rc = 0;
 
+	if (primary_only(dev, "stop") != 0)
+		return -E_RTE_SECONDARY;
 	for (i = 0; i < dd->nb_vchans; i++)
 		if (vc_quiesce(&dd->vc[i]) != 0)
 			rc = -EBUSY;
@@ -331,6 +352,8 @@ release_queues(struct wd_dma_dev *dd)
 static int
 wd_dma_close(struct rte_dma_dev *dev)
 {
+	if (primary_only(dev, "close") != 0)
+		return -E_RTE_SECONDARY;
 	release_queues(dev->data->dev_private);
 	return 0;
 }
@@ -384,8 +407,9 @@ wd_dma_dump(const struct rte_dma_dev *dev, FILE *f)
 	const struct wd_dma_dev *dd = dev->data->dev_private;
 	uint16_t i;
 
+	/* dd->wdev is the primary's pointer: read the queue's own fields */
 	fprintf(f, "  device: %s (%s), %u queues, %u vchans configured, %s\n",
-		dd->wdev->info.name, dd->wdev->info.emulated ? "emulated" : "vfio",
+		dd->vc[0].q.dev_name, dd->vc[0].q.emulated ? "emulated" : "vfio",
 		dd->max_vchans, dd->nb_vchans, dd->started ? "started" : "stopped");
 	for (i = 0; i < dd->max_vchans; i++) {
 		const struct wd_dma_vchan *vc = &dd->vc[i];
@@ -415,6 +439,22 @@ static const struct rte_dma_dev_ops wd_dma_ops = {
 
 /* --- bus driver ----------------------------------------------------------- */
 
+static void
+set_ops(struct rte_dma_dev *dev, struct rte_wd_device *wdev)
+{
+	dev->device = &wdev->device;
+	dev->dev_ops = &wd_dma_ops;
+	dev->fp_obj->dev_private = dev->data->dev_private;
+	dev->fp_obj->copy = wd_dma_copy;
+	dev->fp_obj->fill = wd_dma_fill;
+	dev->fp_obj->submit = wd_dma_submit;
+	dev->fp_obj->completed = wd_dma_completed;
+	dev->fp_obj->completed_status = wd_dma_completed_status;
+	dev->fp_obj->burst_capacity = wd_dma_burst_capacity;
+	dev->state = RTE_DMA_DEV_READY;
+	wdev->priv = dev;
+}
+
 static int
 wd_dma_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 {
@@ -425,8 +465,17 @@ wd_dma_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 
 	dev = rte_dma_pmd_allocate(wdev->info.name, wdev->device.numa_node, sizeof(*dd));
 	if (dev == NULL) {
-		WD_DMA_LOG(ERR, "%s: cannot allocate a dmadev", wdev->info.name);
+		WD_DMA_LOG(ERR, "%s: cannot %s a dmadev", wdev->info.name,
+			   rte_eal_process_type() == RTE_PROC_PRIMARY ? "allocate" :
+			   "find the primary's");
 		return -ENOMEM;
+	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		/* the primary's device and queues, in shared memory */
+		set_ops(dev, wdev);
+		WD_DMA_LOG(INFO, "%s: dmadev %d of the primary process", wdev->info.name,
+			   dev->data->dev_id);
+		return 0;
 	}
 	dd = dev->data->dev_private;
 	dd->wdev = wdev;
@@ -446,17 +495,7 @@ wd_dma_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 		dd->vc[i].nb_desc = (uint16_t)RTE_MIN(dd->vc[i].depth, (unsigned int)UINT16_MAX);
 	}
 
-	dev->device = &wdev->device;
-	dev->dev_ops = &wd_dma_ops;
-	dev->fp_obj->dev_private = dd;
-	dev->fp_obj->copy = wd_dma_copy;
-	dev->fp_obj->fill = wd_dma_fill;
-	dev->fp_obj->submit = wd_dma_submit;
-	dev->fp_obj->completed = wd_dma_completed;
-	dev->fp_obj->completed_status = wd_dma_completed_status;
-	dev->fp_obj->burst_capacity = wd_dma_burst_capacity;
-	dev->state = RTE_DMA_DEV_READY;
-	wdev->priv = dev;
+	set_ops(dev, wdev);
 	WD_DMA_LOG(INFO, "%s: dmadev %d with %u vchans", wdev->info.name, dd->dev_id,
 		   dd->max_vchans);
 	return 0;
@@ -470,10 +509,18 @@ wd_dma_remove(struct rte_wd_device *wdev)
 
 	if (dev == NULL)
 		return -ENODEV;
+	wdev->priv = NULL;
+	/* rte_dma_close() by the application released it (and its queues) */
+	if (dev->data == NULL)
+		return 0;
 	dd = dev->data->dev_private;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		/* detach only: not READY, so the release does not close it */
+		dev->state = RTE_DMA_DEV_REGISTERED;
+		return rte_dma_pmd_release(wdev->info.name);
+	}
 	if (dd->started)
 		rte_dma_stop(dd->dev_id);
-	wdev->priv = NULL;
 	/* closes the device (releasing its queues) if the app did not */
 	return rte_dma_pmd_release(wdev->info.name);
 }

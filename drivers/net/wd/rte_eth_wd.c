@@ -20,6 +20,8 @@
 #include <bus_vdev_driver.h>
 #include <ethdev_driver.h>
 #include <ethdev_vdev.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_ether.h>
 #include <rte_kvargs.h>
 #include <rte_log.h>
@@ -406,11 +408,24 @@ frame_fits(struct rte_eth_dev *dev, uint32_t mtu, uint32_t bufsize, int scatter)
 	return 0;
 }
 
+/* The port's ring pairs belong to the primary process; a secondary
+ * forwards on queues the primary set up and reads statistics. */
+static int
+primary_only(const struct rte_eth_dev *dev, const char *what)
+{
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		return 0;
+	WD_ETH_LOG(ERR, "%s: %s is for the primary process only", dev->data->name, what);
+	return -E_RTE_SECONDARY;
+}
+
 static int
 eth_wd_configure(struct rte_eth_dev *dev)
 {
 	struct pmd_internals *pmd = dev->data->dev_private;
 
+	if (primary_only(dev, "configure") != 0)
+		return -E_RTE_SECONDARY;
 	pmd->rx_cksum = !!(dev->data->dev_conf.rxmode.offloads & ETH_WD_RX_CKSUM);
 	pmd->rx_bufsize = 0;	/* known again as RX queues are set up */
 	if (dev->data->nb_rx_queues > pmd->nb_qp || dev->data->nb_tx_queues > pmd->nb_qp) {
@@ -474,6 +489,8 @@ eth_wd_stop(struct rte_eth_dev *dev)
 	struct pmd_internals *pmd = dev->data->dev_private;
 	unsigned int i;
 
+	if (primary_only(dev, "stop") != 0)
+		return -E_RTE_SECONDARY;
 	for (i = 0; i < pmd->nb_qp; i++) {
 		struct eth_wd_qp *qp = &pmd->qp[i];
 
@@ -517,6 +534,8 @@ eth_wd_start(struct rte_eth_dev *dev)
 	unsigned int i;
 	int rc;
 
+	if (primary_only(dev, "start") != 0)
+		return -E_RTE_SECONDARY;
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		if (!pmd->qp[i].rx_setup) {
 			WD_ETH_LOG(ERR, "%s: RX queue %u not set up", dev->data->name, i);
@@ -627,6 +646,8 @@ eth_wd_rx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc,
 	uint32_t room = rte_pktmbuf_data_room_size(mp), size, depth = wd_queue_depth(&qp->q);
 	int rc;
 
+	if (primary_only(dev, "RX queue setup") != 0)
+		return -E_RTE_SECONDARY;
 	if (room <= RTE_PKTMBUF_HEADROOM + HNS_BD_LEN_BYTES(HNS_BD_LEN_512) - 1) {
 		WD_ETH_LOG(ERR, "%s: mbufs of %u bytes hold less than %u after the headroom",
 			   dev->data->name, room, HNS_BD_LEN_BYTES(HNS_BD_LEN_512));
@@ -675,6 +696,8 @@ eth_wd_tx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc,
 	struct eth_wd_txq *txq = &qp->tx;
 	uint32_t depth = wd_queue_depth(&qp->q);
 
+	if (primary_only(dev, "TX queue setup") != 0)
+		return -E_RTE_SECONDARY;
 	if (txq->sw == NULL) {
 		txq->sw = rte_zmalloc_socket("eth_wd_tx_sw", depth * sizeof(*txq->sw),
 					     RTE_CACHE_LINE_SIZE, (int)socket_id);
@@ -1005,6 +1028,40 @@ arg_mac(const char *key, const char *value, void *opaque)
 	return 0;
 }
 
+/*
+ * Secondary process: the primary's port, its ring pairs and queues are in
+ * shared memory (emulated devices), so this process gets its own function
+ * pointers and uses them. A port on vfio devices is refused: its register
+ * pages are mapped in the primary only.
+ */
+static int
+eth_wd_attach(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct pmd_internals *pmd;
+	struct rte_eth_dev *dev;
+
+	dev = rte_eth_dev_attach_secondary(name);
+	if (dev == NULL) {
+		WD_ETH_LOG(ERR, "%s: not a port of the primary process", name);
+		return -ENODEV;
+	}
+	pmd = dev->data->dev_private;
+	if (pmd->nb_qp != 0 && !pmd->qp[0].q.emulated) {
+		WD_ETH_LOG(ERR, "%s: ring pairs of a vfio device are driven by the primary "
+			   "process only", name);
+		rte_eth_dev_release_port(dev);
+		return -ENOTSUP;
+	}
+	dev->device = &vdev->device;
+	dev->dev_ops = &eth_wd_ops;
+	dev->rx_pkt_burst = pmd->rx_cksum ? eth_wd_rx_cksum : eth_wd_rx;
+	dev->tx_pkt_burst = eth_wd_tx;
+	rte_eth_dev_probing_finish(dev);
+	WD_ETH_LOG(INFO, "%s: port %u of the primary process", name, dev->data->port_id);
+	return 0;
+}
+
 static int
 eth_wd_probe(struct rte_vdev_device *vdev)
 {
@@ -1018,10 +1075,8 @@ eth_wd_probe(struct rte_vdev_device *vdev)
 	unsigned int queues = 1, i;
 	int rc;
 
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		WD_ETH_LOG(ERR, "%s: secondary processes are not supported", name);
-		return -ENOTSUP;
-	}
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return eth_wd_attach(vdev);
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*pmd));
 	if (dev == NULL)
 		return -ENOMEM;

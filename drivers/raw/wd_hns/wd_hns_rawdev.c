@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_common.h>
 #include <rte_malloc.h>
 #include <rte_string_fns.h>
@@ -564,6 +566,13 @@ wd_hns_raw_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 	struct wd_hns_rawdev *hd;
 	struct rte_rawdev *dev;
 
+	/* DPDK's rawdev library keeps its devices per process (22.11 has
+	 * no attach for secondaries): the device stays the primary's. */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		WD_HNS_RAW_LOG(NOTICE, "%s: rawdev has no multi-process support in DPDK; not "
+			       "probed in this secondary process", wdev->info.name);
+		return 1;
+	}
 	dev = rte_rawdev_pmd_allocate(wdev->info.name, sizeof(*hd), wdev->device.numa_node);
 	if (dev == NULL) {
 		WD_HNS_RAW_LOG(ERR, "%s: cannot allocate a rawdev", wdev->info.name);
