@@ -20,7 +20,6 @@ set -u
 top=$1
 build=$2
 mode=$3
-cache=${WD_CACHE:-$top/.deps}
 fails=0
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
@@ -49,7 +48,7 @@ in_root() {
 
 stamp "building the packages"
 "$top/devtools/build-debs" "$work/debs" >/dev/null || die "devtools/build-debs failed"
-debs=$(cd "$work/debs" && ls *.deb | grep -v -- '-dbgsym_')
+debs=$(cd "$work/debs" && for d in *.deb; do case $d in *-dbgsym_*) ;; *) echo "$d" ;; esac; done)
 pass "dpkg-buildpackage -us -uc -b: $(echo $debs)"
 
 if [ "$mode" = chroot ]; then
