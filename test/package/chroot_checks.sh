@@ -49,6 +49,28 @@ else
 	fail "wd-devbind.py status: $out"
 fi
 
+# --- libwd0 and libwd-dev: wd-copy as installed, and built from its source
+# (app/wd-copy/wd_copy.c, copied in) with pkg-config's wrapdrive.pc --------
+head -c 3000001 /dev/urandom >"$work/src"
+copy() {	# copy DESCRIPTION PROGRAM
+	rm -f "$work/dst"
+	if run wd_dummy_v1:1 "$2" --verify "$work/src" "$work/dst" >"$work/copy.out" 2>&1 &&
+		cmp -s "$work/src" "$work/dst"; then
+		pass "$1: 3000001 bytes copied by an emulated wd_dummy queue, identical"
+	else
+		fail "$1: $(cat "$work/copy.out")"
+	fi
+}
+copy "wd-copy (wrapdrive-tools, libwd0)" wd-copy
+# shellcheck disable=SC2046
+if gcc -O2 -Wall -Werror -o "$work/wd-copy" /tmp/wd/wd_copy.c \
+	$(pkg-config --cflags --libs wrapdrive) >"$work/cc.out" 2>&1; then
+	pass "wd_copy.c builds with pkg-config wrapdrive (libwd-dev)"
+	copy "wd_copy.c built against libwd-dev" "$work/wd-copy"
+else
+	fail "wd_copy.c does not build against libwd-dev: $(cat "$work/cc.out")"
+fi
+
 # --- dpdk-test-crypto-perf --ptest verify on crypto_wd_sec -----------------
 # AES-128-CBC encrypt and decrypt, HMAC-SHA1 generate: reference results
 # from the openssl tool, 256 operations of 1024 bytes, none may fail.

@@ -68,7 +68,8 @@ tar=$("$top/devtools/pkg-root" --quiet) || die "devtools/pkg-root failed"
 mkdir "$root"
 tar -xf "$tar" -C "$root" --numeric-owner || die "cannot unpack $tar"
 mkdir -p "$root/tmp/wd"
-cp "$work"/debs/*.deb "$top/test/package/chroot_checks.sh" "$root/tmp/wd/"
+cp "$work"/debs/*.deb "$top/test/package/chroot_checks.sh" "$top/app/wd-copy/wd_copy.c" \
+	"$root/tmp/wd/"
 
 # What the root holds before: every path but dpkg's and apt's own records,
 # caches and logs (find's list, compared after the purge).
