@@ -5,7 +5,7 @@
 # The whole test suite (the README's test command; .ci/run calls it):
 #   set-up (quiet when nothing is missing), the normal build and the
 #   ASan+UBSan build, then every meson test suite of the normal build
-#   (unit, dpdk, style, build, vm) and the user-space suites again under
+#   (unit, dpdk, style, build, package, vm) and the user-space suites again under
 #   the sanitizers. Ends with "N passed, N failed"; exits non-zero on any
 #   failure.
 #

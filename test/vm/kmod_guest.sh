@@ -6,12 +6,15 @@
 # Debian's kernel. Every check prints "PASS: ..." or "FAIL: ..."; the exit
 # status is 1 if any check failed.
 #   kmod_guest.sh <repo> <build dir> main|stress
+# WD_KO_DIR: where wd.ko and wd_dummy.ko are (default: <build dir>/kmod;
+# the package test gives the modules DKMS built from wrapdrive-dkms).
 set -u
 top=$1
 build=$2
 section=$3
-ko=$build/kmod
+ko=${WD_KO_DIR:-$build/kmod}
 t=$build/test/vm/wd_kmod_test
+echo "modules: $ko"
 fails=0
 cls=/sys/class/wd_dev
 
