@@ -51,7 +51,7 @@ PACKAGES="dpdk dpdk-dev libdpdk-dev meson ninja-build pkg-config gcc g++ make
 libnuma-dev python3-pyelftools libssl-dev linux-headers-amd64 linux-source-6.1
 qemu-system-x86 busybox-static cpio kmod dpkg-dev xz-utils clang llvm
 libclang-rt-14-dev strace pycodestyle python3 uuid-runtime iproute2 dpdk-doc
-mount openssl procps udev gnuplot-nox iputils-ping netcat-openbsd ethtool
+mount openssl procps udev gnuplot-nox iputils-ping netcat-openbsd ethtool tcpdump
 debhelper dh-dkms lintian mmdebstrap"
 
 [ "$(id -u)" = 0 ] || die "run as root (installs packages and /etc/apt sources)"
