@@ -422,6 +422,10 @@ vfio_dma_unmap(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 	page_round(&va, &iova, &size);
 	pthread_mutex_lock(&vf.lock);
 	rc = wd_iova_del(&vf.table, iova, size);
+	/* A framework (q NULL) unmaps what it mapped in other pieces (DPDK:
+	 * runs of pages at start, single pages added later), as emu does. */
+	if (rc == -ENOENT && q == NULL)
+		rc = wd_iova_punch(&vf.table, iova, size);
 	/* UNMAP_DMA returns once the kernel engine has dropped the range. */
 	if (rc == 1 && vf.iommu_set)
 		rc = unmap_one(iova, size);

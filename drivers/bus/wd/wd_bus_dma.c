@@ -16,6 +16,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 
 #include <rte_eal_memconfig.h>
@@ -119,6 +120,8 @@ map_seg(const struct rte_memseg_list *msl, const struct rte_memseg *ms, size_t l
 
 	if (msl->external || ms->iova == RTE_BAD_IOVA)
 		return 0;
+	WD_BUS_LOG(DEBUG, "%s %zu bytes at IOVA 0x%" PRIx64 " for emulated devices",
+		   unmap ? "unmapping" : "mapping", len, ms->iova);
 	if (unmap)
 		wd_dma_unmap(NULL, ms->iova, len);
 	else if (wd_dma_map(NULL, ms->addr, ms->iova, len) != 0)
