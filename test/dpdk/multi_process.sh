@@ -282,6 +282,7 @@ net)
 	echo quit >&3
 	finish tp TERM >/dev/null 2>&1
 	grep -q 'Bye' "$work/tp.out" || fail "testpmd did not exit cleanly"
+	! grep -E 'cannot (un)?map|ERR' "$work/tp.out" || fail "testpmd logged errors"
 	echo "PASS: proc-info and dumpcap on net_wd; testpmd forwarded before, during and after"
 	;;
 symmp)
