@@ -434,6 +434,36 @@ wd_release_queue(struct wd_queue *q)
 	queue_free(q);
 }
 
+/* The opener's impl->be is an address in its process: choose here. */
+static const struct wd_backend *
+local_backend(const struct wd_queue *q)
+{
+	return q->emulated ? &wd_backend_emu : &wd_backend_vfio;
+}
+
+int
+wd_queue_attach(struct wd_queue *q)
+{
+	const struct wd_backend *be;
+
+	if (q == NULL || q->impl == NULL)
+		return -EINVAL;
+	be = local_backend(q);
+	return be->attach != NULL ? be->attach(q) : 0;
+}
+
+void
+wd_queue_detach(struct wd_queue *q)
+{
+	const struct wd_backend *be;
+
+	if (q == NULL || q->impl == NULL)
+		return;
+	be = local_backend(q);
+	if (be->detach != NULL)
+		be->detach(q);
+}
+
 int
 wd_send(struct wd_queue *q, void *req)
 {

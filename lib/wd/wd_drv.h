@@ -122,6 +122,22 @@ void wd_queue_mem_free(const struct wd_queue *q, void *p);
  *  the framework's), else 0. */
 int wd_queue_mem_shared(const struct wd_queue *q);
 
+/**
+ * Make @p q, opened by another process whose memory this one shares at
+ * the same addresses (struct wd_mem_ops; a DPDK secondary and its
+ * primary), usable here: the data path (the user drivers' inline ring
+ * functions, not wd_send()/wd_recv()) then works in both. A vfio queue's
+ * device file is opened through the VFIO hooks and its regions mapped at
+ * the opener's addresses; an emulated queue needs nothing. The queue
+ * stays the opener's: only it may release it.
+ * @return 0; -ENOTSUP vfio without hooks; -EEXIST a region's address is
+ *   taken in this process; other negative errno.
+ */
+int wd_queue_attach(struct wd_queue *q);
+
+/** Undo wd_queue_attach() in this process (the queue is untouched). */
+void wd_queue_detach(struct wd_queue *q);
+
 #ifdef __cplusplus
 }
 #endif

@@ -35,7 +35,8 @@ struct wd_queue_impl {
 	const struct wd_backend *be;
 	const struct wd_drv *drv;
 	struct wd_region regions[WD_NUM_REGIONS];
-	void *be_priv;		/* backend's per-queue state */
+	uint64_t region_off[WD_NUM_REGIONS];	/* vfio: mmap offset in the device file */
+	void *be_priv;		/* backend's per-queue state (opener's process) */
 	void *drv_priv;		/* driver's per-queue state */
 	unsigned int depth;	/* set by the driver's init */
 };
@@ -58,6 +59,9 @@ struct wd_backend {
 	int (*dma_unmap)(struct wd_queue *q, void *va, uint64_t iova, size_t size);
 	/* Remove orphaned queues; returns how many. */
 	int (*reclaim)(const char *dev);
+	/* Optional: reach a queue another process opened (wd_queue_attach). */
+	int (*attach)(struct wd_queue *q);
+	void (*detach)(struct wd_queue *q);
 };
 
 /* Built-in user drivers. */

@@ -263,6 +263,7 @@ map_regions(struct wd_queue *q, int dev_fd)
 			return -errno;
 		}
 		q->impl->regions[i] = (struct wd_region){ p, r.size };
+		q->impl->region_off[i] = r.offset;
 	}
 	return 0;
 }
@@ -433,6 +434,107 @@ vfio_dma_unmap(struct wd_queue *q, void *va, uint64_t iova, size_t size)
 	return rc < 0 ? rc : 0;
 }
 
+/* --- queues of another process (wd_queue_attach) ------------------------- */
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE	0x100000	/* Linux 4.17 */
+#endif
+#define MAX_ATTACHED	256
+
+/* Under vf.lock: queues attached here, and their device files. */
+static struct {
+	const struct wd_queue_impl *impl;
+	int fd;
+} attached[MAX_ATTACHED];
+
+static void
+unmap_attached(const struct wd_queue *q, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (q->impl->regions[i].addr != NULL)
+			munmap(q->impl->regions[i].addr, q->impl->regions[i].size);
+}
+
+static int
+vfio_attach(struct wd_queue *q)
+{
+	char mdev_dir[PATH_MAX];
+	int fd = -1, rc = 0, slot = -1, k;
+	unsigned int i;
+	void *p;
+
+	snprintf(mdev_dir, sizeof(mdev_dir), "%s/sys/bus/mdev/devices", wd_sysfs_root());
+	pthread_mutex_lock(&vf.lock);
+	for (k = 0; k < MAX_ATTACHED; k++) {
+		if (attached[k].impl == q->impl)
+			goto out;	/* already */
+		if (attached[k].impl == NULL && slot < 0)
+			slot = k;
+	}
+	if (slot < 0) {
+		rc = -ENOSPC;
+		WD_ERR("queue %s: %d queues attached already", q->uuid, MAX_ATTACHED);
+		goto out;
+	}
+	/* Through the framework, so the device joins the opener's container. */
+	if (!vf.have_hooks) {
+		rc = -ENOTSUP;
+		WD_ERR("queue %s: attaching needs the framework's VFIO hooks", q->uuid);
+		goto out;
+	}
+	rc = vf.hooks.open(vf.hooks.arg, mdev_dir, q->uuid, &fd);
+	if (rc != 0)
+		goto out;
+	/* The data path keeps the opener's addresses: map exactly there. */
+	for (i = 0; i < WD_NUM_REGIONS; i++) {
+		const struct wd_region *r = &q->impl->regions[i];
+
+		if (r->addr == NULL)
+			continue;
+		p = mmap(r->addr, r->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE,
+			 fd, (off_t)q->impl->region_off[i]);
+		if (p == r->addr)
+			continue;
+		rc = p == MAP_FAILED ? -errno : -EEXIST;
+		if (p != MAP_FAILED)
+			munmap(p, r->size);
+		WD_ERR("queue %s: cannot map region %u at %p, where the process that opened "
+		       "it has it: %s", q->uuid, i, r->addr, strerror(-rc));
+		unmap_attached(q, i);
+		vf.hooks.close(vf.hooks.arg, mdev_dir, q->uuid, fd);
+		goto out;
+	}
+	attached[slot].impl = q->impl;
+	attached[slot].fd = fd;
+out:
+	pthread_mutex_unlock(&vf.lock);
+	return rc;
+}
+
+static void
+vfio_detach(struct wd_queue *q)
+{
+	char mdev_dir[PATH_MAX];
+	int k;
+
+	snprintf(mdev_dir, sizeof(mdev_dir), "%s/sys/bus/mdev/devices", wd_sysfs_root());
+	pthread_mutex_lock(&vf.lock);
+	for (k = 0; k < MAX_ATTACHED; k++) {
+		if (attached[k].impl != q->impl)
+			continue;
+		unmap_attached(q, WD_NUM_REGIONS);
+		if (vf.have_hooks)
+			vf.hooks.close(vf.hooks.arg, mdev_dir, q->uuid, attached[k].fd);
+		else
+			close(attached[k].fd);
+		attached[k].impl = NULL;
+		break;
+	}
+	pthread_mutex_unlock(&vf.lock);
+}
+
 const struct wd_backend wd_backend_vfio = {
 	.name = "vfio",
 	.scan = wd_sysfs_scan,
@@ -441,4 +543,6 @@ const struct wd_backend wd_backend_vfio = {
 	.dma_map = vfio_dma_map,
 	.dma_unmap = vfio_dma_unmap,
 	.reclaim = wd_sysfs_reclaim,
+	.attach = vfio_attach,
+	.detach = vfio_detach,
 };

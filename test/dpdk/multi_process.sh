@@ -22,6 +22,9 @@
 # namespace, mounts its own hugetlbfs, raises vm.nr_hugepages by what it
 # needs and gives them back at the end; it is skipped (77) when the
 # machine cannot provide them.
+# WD_MP_KERNEL=1 (the VM tier, test/vm/mp_guest.sh): the same on the
+# kernel engines, wd_sec.ko, wd_dummy.ko and wd_hns.ko (its netdevs
+# wdhns0/1 are the wires), through VFIO: no WD_EMU, no network namespace.
 #   multi_process.sh <wd-env> <build dir> crypto|net|symmp
 set -u
 wdenv=$1
@@ -29,15 +32,34 @@ export WD_BUILD_DIR=$2
 part=$3
 top=$(cd "$(dirname "$0")/../.." && pwd)
 PAGES=400	# 2 MiB pages: symmetric_mp's pool of 64 Ki mbufs and the rest
+kernel=${WD_MP_KERNEL:-0}
+if [ "$kernel" = 1 ]; then
+	IF0=wdhns0
+	IF1=wdhns1
+	unset WD_EMU WD_SYSFS_ROOT
+else
+	IF0=hisi_hns0
+	IF1=hisi_hns1
+fi
 if [ -z "${WD_IN_NS:-}" ]; then
-	[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 	[ -w /proc/sys/vm/nr_hugepages ] || { echo "SKIP: cannot set vm.nr_hugepages"; exit 77; }
+	if [ "$kernel" = 1 ]; then
+		WD_IN_NS=1 exec unshare -m --propagation private "$0" "$@" ||
+			{ echo "SKIP: unshare -m failed"; exit 77; }
+	fi
+	[ -c /dev/net/tun ] || { echo "SKIP: no /dev/net/tun"; exit 77; }
 	WD_IN_NS=1 exec unshare -m -n --propagation private "$0" "$@" ||
 		{ echo "SKIP: unshare -m -n failed"; exit 77; }
 fi
-ip tuntap add dev wdcaptest mode tap 2>/dev/null || { echo "SKIP: no CAP_NET_ADMIN"; exit 77; }
-ip tuntap del dev wdcaptest mode tap
-export WD_SYSFS_ROOT=/nonexistent
+if [ "$kernel" = 0 ]; then
+	ip tuntap add dev wdcaptest mode tap 2>/dev/null || { echo "SKIP: no CAP_NET_ADMIN"; exit 77; }
+	ip tuntap del dev wdcaptest mode tap
+	export WD_SYSFS_ROOT=/nonexistent
+fi
+# emu <WD_EMU>: the emulated devices of a part (the kernel's in the VM)
+emu() {
+	[ "$kernel" = 1 ] || export WD_EMU=$1
+}
 work=$(mktemp -d)
 prefix=wdmp$$
 pids=""
@@ -176,7 +198,7 @@ mp_result() { # name who
 
 case "$part" in
 crypto)
-	export WD_EMU=hisi_sec_v1:1,wd_dummy_v1:1:queues=2
+	emu hisi_sec_v1:1,wd_dummy_v1:1:queues=2
 	client=$WD_BUILD_DIR/test/dpdk/mp_client
 	DEVS="-a wd:hisi_sec0 -a wd:wd_dummy0,queues=2"
 	# shellcheck disable=SC2086
@@ -213,7 +235,7 @@ crypto)
 	# what the killed one left in flight came out done, to the next user
 	grep -q '^drained: 256 ops done, 0 failed; 32 copies, 0 failed' "$work/sec2.out" ||
 		fail "the killed secondary's ops: $(grep '^drained' "$work/sec2.out")"
-	grep -q "WD_EMU='hisi_sec_v1:3,wd_dummy_v1:4' here, 'hisi_sec_v1:1,wd_dummy_v1:1:queues=2' in the primary" \
+	grep -q "WD_EMU='hisi_sec_v1:3,wd_dummy_v1:4' here, '${WD_EMU:-}' in the primary" \
 		"$work/sec2.out" || fail "no word about the WD_EMU mismatch"
 	echo "a secondary after the SIGKILLed one, with another WD_EMU: took its 256 ops and 32" \
 		"copies (all done right), then 500 + 500 verified"
@@ -228,7 +250,7 @@ crypto)
 	echo "PASS: primary ciphered $ok ops and made $cp copies, 0 errors, through it all"
 	;;
 net)
-	export WD_EMU=hisi_hns_v1:2:queues=1:wire=tap
+	emu hisi_hns_v1:2:queues=1:wire=tap
 	DEVS="-b wd:hisi_hns0 -b wd:hisi_hns1 --vdev net_wd0,dev=hisi_hns0 --vdev net_wd1,dev=hisi_hns1"
 	mkfifo "$work/in"
 	exec 3<>"$work/in"	# read-write: opening it does not wait for a reader
@@ -237,8 +259,8 @@ net)
 		--forward-mode=io --no-mlockall
 	wait_for tp 'testpmd> ' 30 || fail "testpmd did not start"
 	echo start >&3
-	taps_up hisi_hns0 hisi_hns1
-	traffic hisi_hns0 hisi_hns1 200 before || fail "testpmd does not forward"
+	taps_up $IF0 $IF1
+	traffic $IF0 $IF1 200 before || fail "testpmd does not forward"
 	# shellcheck disable=SC2086
 	"$wdenv" dpdk-proc-info $EAL $SEC --log-level=pmd.raw.wd_hns:notice -- --stats \
 		>"$work/stats.out" 2>&1 || fail "dpdk-proc-info --stats failed"
@@ -269,7 +291,7 @@ net)
 		--file-prefix=$prefix -i net_wd0 -p -w "$work/cap.pcapng"
 	wait_for cap 'Packets captured' 30 || fail "dpdk-dumpcap did not start"
 	sleep 0.5
-	traffic hisi_hns0 hisi_hns1 100 dumpcap || fail "testpmd stopped forwarding under capture"
+	traffic $IF0 $IF1 100 dumpcap || fail "testpmd stopped forwarding under capture"
 	# -p: without it dumpcap turns promiscuous mode off at exit (even
 	# though testpmd had it on), and net_wd then filters these frames out
 	finish cap INT || fail "dpdk-dumpcap failed"
@@ -278,7 +300,7 @@ net)
 	[ "$n" = 100 ] || fail "tcpdump read $n of our 100 frames from the capture"
 	echo "dpdk-dumpcap: tcpdump reads $n of the injected frames from net_wd0's capture"
 	alive tp
-	traffic hisi_hns0 hisi_hns1 200 after || fail "testpmd stopped forwarding"
+	traffic $IF0 $IF1 200 after || fail "testpmd stopped forwarding"
 	echo quit >&3
 	finish tp TERM >/dev/null 2>&1
 	grep -q 'Bye' "$work/tp.out" || fail "testpmd did not exit cleanly"
@@ -286,7 +308,7 @@ net)
 	echo "PASS: proc-info and dumpcap on net_wd; testpmd forwarded before, during and after"
 	;;
 symmp)
-	export WD_EMU=hisi_hns_v1:2:queues=2:wire=tap
+	emu hisi_hns_v1:2:queues=2:wire=tap
 	app=$("$top/devtools/build-example" multi_process/symmetric_mp) || exit 1
 	DEVS="-b wd:hisi_hns0 -b wd:hisi_hns1 --vdev net_wd0,dev=hisi_hns0,queues=2"
 	DEVS="$DEVS --vdev net_wd1,dev=hisi_hns1,queues=2"
@@ -297,9 +319,9 @@ symmp)
 	# shellcheck disable=SC2086
 	start p1 "$wdenv" "$app" -l 1 $EAL $SEC -- $ARGS --proc-id=1
 	wait_for p1 'using queue 1' 30 || fail "symmetric_mp 1 did not start"
-	taps_up hisi_hns0 hisi_hns1
-	traffic hisi_hns0 hisi_hns1 400 east || fail "not every frame was forwarded 0 -> 1"
-	traffic hisi_hns1 hisi_hns0 400 west || fail "not every frame was forwarded 1 -> 0"
+	taps_up $IF0 $IF1
+	traffic $IF0 $IF1 400 east || fail "not every frame was forwarded 0 -> 1"
+	traffic $IF1 $IF0 400 west || fail "not every frame was forwarded 1 -> 0"
 	finish p1 INT || fail "symmetric_mp 1 failed"
 	rx1=$(sed -n 's/^Port 0: RX - \([0-9]*\).*/\1/p' "$work/p1.out")
 	[ "${rx1:-0}" -gt 0 ] || fail "the secondary forwarded nothing"
@@ -313,7 +335,7 @@ symmp)
 	# shellcheck disable=SC2086
 	start p1c "$wdenv" "$app" -l 1 $EAL $SEC -- $ARGS --proc-id=1
 	wait_for p1c 'using queue 1' 30 || fail "symmetric_mp 1 did not start after the kill"
-	traffic hisi_hns0 hisi_hns1 400 again || fail "not every frame forwarded after the kill"
+	traffic $IF0 $IF1 400 again || fail "not every frame forwarded after the kill"
 	finish p1c INT || fail "symmetric_mp 1 (third) failed"
 	finish p0 INT || fail "symmetric_mp 0 failed"
 	rx0=$(sed -n 's/^Port 0: RX - \([0-9]*\).*/\1/p' "$work/p0.out")

@@ -290,11 +290,9 @@ probe_one(struct rte_wd_device *dev)
 		rc = parse_devargs(dev, drv);
 		if (rc != 0)
 			return rc;
-		if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
-			rc = wd_bus_dma_init(dev->info.emulated);
-			if (rc != 0)
-				return rc;
-		}
+		rc = wd_bus_dma_init(dev->info.emulated);
+		if (rc != 0)
+			return rc;
 		dev->driver = drv;
 		dev->device.driver = &drv->driver;
 		rc = drv->probe(drv, dev);
@@ -316,9 +314,8 @@ probe_one(struct rte_wd_device *dev)
 	return 1;
 }
 
-/* Secondary: the primary's devices, once. A secondary maps no VFIO
- * device of its own yet: queues of real (vfio) devices stay with the
- * primary; emulated ones are in shared memory. */
+/* Secondary: the primary's devices, once (their drivers attach to the
+ * primary's queues, see wd_queue_attach()). */
 static int
 secondary_devices(void)
 {
@@ -334,15 +331,8 @@ secondary_devices(void)
 		WD_BUS_LOG(ERR, "cannot read the primary's devices: %s", strerror(-n));
 		return n;
 	}
-	for (i = 0; i < n && rc == 0; i++) {
-		if (!infos[i].emulated) {
-			WD_BUS_LOG(NOTICE, "%s: a vfio device: its queues stay with the primary "
-				   "(secondary processes drive emulated devices only)",
-				   infos[i].name);
-			continue;
-		}
+	for (i = 0; i < n && rc == 0; i++)
 		rc = device_add(&infos[i]);
-	}
 	free(infos);
 	return rc;
 }

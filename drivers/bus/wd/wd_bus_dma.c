@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <stdint.h>
 
+#include <rte_eal.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
 #include <rte_malloc.h>
@@ -165,6 +166,10 @@ wd_bus_dma_init(int have_emulated)
 		wd_set_mem_ops(&eal_mem);
 		hooks_set = 1;
 	}
+	/* A secondary opens no queue and maps nothing: it attaches to the
+	 * primary's queues (through EAL's VFIO, which asks the primary). */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
 	if (!have_emulated || emu_mapped)
 		return 0;
 	if (rte_memseg_contig_walk(map_seg, &unmap) != 0) {

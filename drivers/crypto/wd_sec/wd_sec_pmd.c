@@ -21,6 +21,8 @@
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 
+#include <wd_drv.h>
+
 #include "wd_sec_pmd_private.h"
 
 uint8_t wd_sec_driver_id;
@@ -338,6 +340,33 @@ set_ops(struct rte_cryptodev *dev, const struct rte_wd_device *wdev)
 		RTE_CRYPTODEV_FF_OOP_LB_IN_LB_OUT;
 }
 
+/* Secondary: the queue pairs' queues here, or (@on 0) no longer. */
+static int
+attach_queues(struct rte_cryptodev *dev, int on)
+{
+	struct wd_sec_qp *qp;
+	uint16_t i;
+	int rc;
+
+	for (i = 0; i < dev->data->nb_queue_pairs; i++) {
+		qp = dev->data->queue_pairs[i];
+		if (qp == NULL)
+			continue;
+		if (!on) {
+			wd_queue_detach(&qp->q);
+			continue;
+		}
+		rc = wd_queue_attach(&qp->q);
+		if (rc != 0) {
+			WD_SEC_LOG(ERR, "%s: queue pair %u: %s", dev->data->name, i,
+				   strerror(-rc));
+			attach_queues(dev, 0);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 /* Secondary: let go of the primary's device, keeping it as it is. */
 static int
 detach(struct rte_cryptodev *dev)
@@ -345,6 +374,7 @@ detach(struct rte_cryptodev *dev)
 	struct rte_cryptodev_cb_rcu *enq = dev->enq_cbs, *deq = dev->deq_cbs;
 	int rc;
 
+	attach_queues(dev, 0);
 	dev->dev_ops = NULL;	/* no close: the queue pairs stay the primary's */
 	rc = rte_cryptodev_pmd_release_device(dev);
 	dev->enq_cbs = NULL;
@@ -365,6 +395,7 @@ static int
 wd_sec_attach(struct rte_wd_device *wdev, struct rte_cryptodev_pmd_init_params *params)
 {
 	struct rte_cryptodev *dev;
+	int rc;
 
 	dev = rte_cryptodev_pmd_create(params->name, &wdev->device, params);
 	if (dev == NULL) {
@@ -388,6 +419,12 @@ wd_sec_attach(struct rte_wd_device *wdev, struct rte_cryptodev_pmd_init_params *
 	if (dev->enq_cbs == NULL || dev->deq_cbs == NULL) {
 		detach(dev);
 		return -ENOMEM;
+	}
+	/* queue pairs set up after this are not reachable here */
+	rc = attach_queues(dev, 1);
+	if (rc != 0) {
+		detach(dev);
+		return rc;
 	}
 	set_ops(dev, wdev);
 	wdev->priv = dev;

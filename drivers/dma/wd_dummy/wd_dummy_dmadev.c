@@ -13,15 +13,17 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include <rte_eal.h>
-#include <rte_errno.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_dmadev.h>
 #include <rte_dmadev_pmd.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_pause.h>
+
+#include <wd_drv.h>
 
 #include "wd_dummy_dmadev.h"
 
@@ -472,6 +474,19 @@ wd_dma_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 	}
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		/* the primary's device and queues, in shared memory */
+		dd = dev->data->dev_private;
+		for (i = 0; i < dd->max_vchans; i++) {
+			rc = wd_queue_attach(&dd->vc[i].q);
+			if (rc != 0) {
+				WD_DMA_LOG(ERR, "%s: vchan %u: %s", wdev->info.name, i,
+					   strerror(-rc));
+				while (i-- > 0)
+					wd_queue_detach(&dd->vc[i].q);
+				dev->state = RTE_DMA_DEV_REGISTERED;
+				rte_dma_pmd_release(wdev->info.name);
+				return rc;
+			}
+		}
 		set_ops(dev, wdev);
 		WD_DMA_LOG(INFO, "%s: dmadev %d of the primary process", wdev->info.name,
 			   dev->data->dev_id);
@@ -515,6 +530,10 @@ wd_dma_remove(struct rte_wd_device *wdev)
 		return 0;
 	dd = dev->data->dev_private;
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		unsigned int i;
+
+		for (i = 0; i < dd->max_vchans; i++)
+			wd_queue_detach(&dd->vc[i].q);
 		/* detach only: not READY, so the release does not close it */
 		dev->state = RTE_DMA_DEV_REGISTERED;
 		return rte_dma_pmd_release(wdev->info.name);

@@ -32,6 +32,7 @@
 
 #include <bus_wd_driver.h>
 #include <wd.h>
+#include <wd_drv.h>
 #include <wd_hns.h>
 
 #define ETH_WD_ARG_DEV		"dev"
@@ -1030,9 +1031,9 @@ arg_mac(const char *key, const char *value, void *opaque)
 
 /*
  * Secondary process: the primary's port, its ring pairs and queues are in
- * shared memory (emulated devices), so this process gets its own function
- * pointers and uses them. A port on vfio devices is refused: its register
- * pages are mapped in the primary only.
+ * shared memory; the ring pairs' register (and ring) pages are mapped here
+ * at the primary's addresses (wd_queue_attach), and this process gets its
+ * own function pointers.
  */
 static int
 eth_wd_attach(struct rte_vdev_device *vdev)
@@ -1040,6 +1041,8 @@ eth_wd_attach(struct rte_vdev_device *vdev)
 	const char *name = rte_vdev_device_name(vdev);
 	struct pmd_internals *pmd;
 	struct rte_eth_dev *dev;
+	unsigned int i;
+	int rc;
 
 	dev = rte_eth_dev_attach_secondary(name);
 	if (dev == NULL) {
@@ -1047,11 +1050,18 @@ eth_wd_attach(struct rte_vdev_device *vdev)
 		return -ENODEV;
 	}
 	pmd = dev->data->dev_private;
-	if (pmd->nb_qp != 0 && !pmd->qp[0].q.emulated) {
-		WD_ETH_LOG(ERR, "%s: ring pairs of a vfio device are driven by the primary "
-			   "process only", name);
+	rc = rte_wd_dma_init(0);	/* VFIO through EAL, as in the primary */
+	for (i = 0; rc == 0 && i < pmd->nb_qp; i++) {
+		rc = wd_queue_attach(&pmd->qp[i].q);
+		if (rc != 0) {
+			WD_ETH_LOG(ERR, "%s: ring pair %u: %s", name, i, strerror(-rc));
+			while (i-- > 0)
+				wd_queue_detach(&pmd->qp[i].q);
+		}
+	}
+	if (rc != 0) {
 		rte_eth_dev_release_port(dev);
-		return -ENOTSUP;
+		return rc;
 	}
 	dev->device = &vdev->device;
 	dev->dev_ops = &eth_wd_ops;
@@ -1180,6 +1190,13 @@ eth_wd_remove(struct rte_vdev_device *vdev)
 
 	if (dev == NULL)
 		return 0;	/* already released */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		struct pmd_internals *pmd = dev->data->dev_private;
+		unsigned int i;
+
+		for (i = 0; i < pmd->nb_qp; i++)
+			wd_queue_detach(&pmd->qp[i].q);
+	}
 	eth_wd_close(dev);
 	return rte_eth_dev_release_port(dev);
 }

@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
-#include <rte_common.h>
 #include <rte_malloc.h>
 #include <rte_string_fns.h>
 
