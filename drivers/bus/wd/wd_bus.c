@@ -341,15 +341,16 @@ secondary_devices(void)
 static void
 publish_devices(void)
 {
-	const struct wd_dev_info *list[128];
+	const struct wd_dev_info *list[WD_BUS_MP_MAX_DEVS];
 	struct rte_wd_device *dev;
 	unsigned int n = 0;
 
-	TAILQ_FOREACH(dev, &wd_bus.devices, next)
+	TAILQ_FOREACH(dev, &wd_bus.devices, next) {
 		if (n < RTE_DIM(list))
-			list[n++] = &dev->info;
-	if (n != 0)
-		wd_bus_mp_publish(list, n);
+			list[n] = &dev->info;
+		n++;
+	}
+	wd_bus_mp_publish(list, n);
 }
 
 static int

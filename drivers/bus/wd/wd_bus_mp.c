@@ -25,13 +25,12 @@
 #include "wd_bus_private.h"
 
 #define WD_BUS_MZ_NAME	"wd_bus_devices"
-#define WD_BUS_MZ_DEVS	128
 #define WD_BUS_MZ_EMU	1024
 
 struct wd_bus_shared {
 	uint32_t nb_devs;
 	char emu[WD_BUS_MZ_EMU];	/* the primary's WD_EMU ("" unset) */
-	struct wd_dev_info devs[WD_BUS_MZ_DEVS];
+	struct wd_dev_info devs[WD_BUS_MP_MAX_DEVS];
 };
 
 int
@@ -43,6 +42,8 @@ wd_bus_mp_publish(const struct wd_dev_info *const *devs, unsigned int n)
 	unsigned int i;
 
 	mz = rte_memzone_lookup(WD_BUS_MZ_NAME);
+	if (mz == NULL && n == 0)
+		return 0;	/* nothing to tell */
 	if (mz == NULL)
 		mz = rte_memzone_reserve(WD_BUS_MZ_NAME, sizeof(*sh), SOCKET_ID_ANY, 0);
 	if (mz == NULL) {
@@ -50,10 +51,10 @@ wd_bus_mp_publish(const struct wd_dev_info *const *devs, unsigned int n)
 		return -ENOMEM;
 	}
 	sh = mz->addr;
-	if (n > WD_BUS_MZ_DEVS) {
+	if (n > WD_BUS_MP_MAX_DEVS) {
 		WD_BUS_LOG(WARNING, "secondary processes see the first %d of %u devices",
-			   WD_BUS_MZ_DEVS, n);
-		n = WD_BUS_MZ_DEVS;
+			   WD_BUS_MP_MAX_DEVS, n);
+		n = WD_BUS_MP_MAX_DEVS;
 	}
 	for (i = 0; i < n; i++)
 		sh->devs[i] = *devs[i];
@@ -75,7 +76,7 @@ wd_bus_mp_devices(struct wd_dev_info **infos)
 		return 0;	/* the primary has no wd devices (or no wd bus) */
 	sh = mz->addr;
 	n = __atomic_load_n(&sh->nb_devs, __ATOMIC_ACQUIRE);
-	if (n > WD_BUS_MZ_DEVS)
+	if (n > WD_BUS_MP_MAX_DEVS)
 		return -EINVAL;
 	if (emu != NULL && strcmp(emu, sh->emu) != 0)
 		WD_BUS_LOG(WARNING, "WD_EMU='%s' here, '%s' in the primary: the primary's "

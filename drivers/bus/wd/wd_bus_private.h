@@ -20,7 +20,10 @@ int wd_bus_dma_map(void *addr, uint64_t iova, size_t len, int emulated);
 int wd_bus_dma_unmap(void *addr, uint64_t iova, size_t len, int emulated);
 
 /* Devices across processes (wd_bus_mp.c): the primary publishes what
- * it found, a secondary reads it (malloc'ed array, count returned). */
+ * it found (@n devices, of which @devs holds the first
+ * WD_BUS_MP_MAX_DEVS), a secondary reads it (malloc'ed array, count
+ * returned). */
+#define WD_BUS_MP_MAX_DEVS	128
 struct wd_dev_info;
 int wd_bus_mp_publish(const struct wd_dev_info *const *devs, unsigned int n);
 int wd_bus_mp_devices(struct wd_dev_info **infos);
