@@ -232,13 +232,6 @@ wd_set_mem_ops(const struct wd_mem_ops *ops)
 	pthread_mutex_unlock(&wd_lock);
 }
 
-int
-wd_mem_ops_get(struct wd_mem_ops *ops)
-{
-	*ops = mem_ops;
-	return ops->alloc != NULL;
-}
-
 void *
 wd_mem_alloc(const struct wd_mem_ops *ops, size_t size, size_t align, uint64_t *iova)
 {

@@ -28,7 +28,6 @@ struct sec_q {
 	struct wd_sec_ring r;
 	char *mem;		/* both rings: WD_SEC_RING_MEM_SIZE bytes used */
 	size_t mem_len;		/* bytes mmap'd and DMA-mapped: whole pages */
-	int shared;		/* mem is the framework's (struct wd_mem_ops) */
 	int mapped;		/* mem is DMA-mapped for the queue's device */
 	int enabled;		/* QUEUE_ENB was written 1 */
 };
@@ -118,7 +117,6 @@ sec_init(struct wd_queue *q)
 			WD_ERR("%s: queue %s: no memory for its rings", q->dev_name, q->uuid);
 			return -ENOMEM;
 		}
-		s->shared = 1;
 	} else {
 		mem = mmap(NULL, s->mem_len, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -189,7 +187,7 @@ sec_fini(struct wd_queue *q)
 {
 	struct sec_q *s = wd_queue_drv_priv(q);
 
-	if (s->mem != NULL && s->shared)
+	if (s->mem != NULL && wd_queue_mem_shared(q))
 		wd_queue_mem_free(q, s->mem);
 	else if (s->mem != NULL)
 		munmap(s->mem, s->mem_len);

@@ -92,8 +92,6 @@ int wd_dma_unmap_va(struct wd_queue *q, void *va, uint64_t iova, size_t size);
 /* Memory from @ops (NULL: the heap), zeroed; see struct wd_mem_ops. */
 void *wd_mem_alloc(const struct wd_mem_ops *ops, size_t size, size_t align, uint64_t *iova);
 void wd_mem_free(const struct wd_mem_ops *ops, void *p);
-/* The ops installed now (a copy), or NULL. */
-int wd_mem_ops_get(struct wd_mem_ops *ops);
 
 /* Append one device to a scan result. */
 int wd_scan_append(struct wd_dev_info **devs, int *n, const struct wd_dev_info *d);

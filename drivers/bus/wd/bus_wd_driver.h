@@ -114,6 +114,27 @@ void rte_wd_queue_release(struct rte_wd_device *dev, struct wd_queue *q);
 __rte_internal
 int rte_wd_dma_init(int emulated);
 
+/**
+ * Devices and their queues belong to the primary process; a secondary
+ * only drives queues the primary set up. 0 in the primary; in a
+ * secondary, logs that @p what of device @p name is for the primary and
+ * returns -E_RTE_SECONDARY (for a PMD's control operations).
+ */
+__rte_internal
+int rte_wd_primary_only(const char *name, const char *what);
+
+/**
+ * Secondary process: make the primary's queues @p qs[0..n) (NULL entries
+ * skipped) usable here (wd_queue_attach()). All or none: on an error the
+ * ones attached are detached again, and the error is logged for @p name.
+ */
+__rte_internal
+int rte_wd_queues_attach(const char *name, struct wd_queue *const *qs, unsigned int n);
+
+/** Undo rte_wd_queues_attach() (NULL entries skipped). */
+__rte_internal
+void rte_wd_queues_detach(struct wd_queue *const *qs, unsigned int n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,8 @@
  * names in the same order (so device ids match), nothing created or
  * reclaimed, and a secondary started with another WD_EMU still sees the
  * primary's devices. Queues, rings and an emulated device's registers are
- * in DPDK memory (see wd_bus_dma.c), where a secondary reaches them.
+ * in DPDK memory (see wd_bus_dma.c), where a secondary reaches them; the
+ * helpers at the end are what a PMD does about it in a secondary.
  */
 
 #include <errno.h>
@@ -17,11 +18,13 @@
 #include <string.h>
 
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_memzone.h>
 #include <rte_string_fns.h>
 
-#include <wd.h>
+#include <wd_drv.h>
 
+#include "bus_wd_driver.h"
 #include "wd_bus_private.h"
 
 #define WD_BUS_MZ_NAME	"wd_bus_devices"
@@ -88,4 +91,43 @@ wd_bus_mp_devices(struct wd_dev_info **infos)
 		return -ENOMEM;
 	memcpy(*infos, sh->devs, n * sizeof(**infos));
 	return (int)n;
+}
+
+int
+rte_wd_primary_only(const char *name, const char *what)
+{
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		return 0;
+	WD_BUS_LOG(ERR, "%s: %s is for the primary process only", name, what);
+	return -E_RTE_SECONDARY;
+}
+
+void
+rte_wd_queues_detach(struct wd_queue *const *qs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (qs[i] != NULL)
+			wd_queue_detach(qs[i]);
+}
+
+int
+rte_wd_queues_attach(const char *name, struct wd_queue *const *qs, unsigned int n)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (qs[i] == NULL)
+			continue;
+		rc = wd_queue_attach(qs[i]);
+		if (rc != 0) {
+			WD_BUS_LOG(ERR, "%s: queue %u (%s) of the primary: %s", name, i,
+				   qs[i]->uuid, strerror(-rc));
+			rte_wd_queues_detach(qs, i);
+			return rc;
+		}
+	}
+	return 0;
 }

@@ -21,8 +21,6 @@
 #include <rte_pause.h>
 #include <rte_prefetch.h>
 
-#include <wd_drv.h>
-
 #include "wd_sec_pmd_private.h"
 
 uint8_t wd_sec_driver_id;
@@ -340,31 +338,18 @@ set_ops(struct rte_cryptodev *dev, const struct rte_wd_device *wdev)
 		RTE_CRYPTODEV_FF_OOP_LB_IN_LB_OUT;
 }
 
-/* Secondary: the queue pairs' queues here, or (@on 0) no longer. */
-static int
-attach_queues(struct rte_cryptodev *dev, int on)
+/* The queue pairs' queues (NULL where none is set up) into @qs. */
+static unsigned int
+qp_queues(const struct rte_cryptodev *dev, struct wd_queue **qs)
 {
 	struct wd_sec_qp *qp;
 	uint16_t i;
-	int rc;
 
-	for (i = 0; i < dev->data->nb_queue_pairs; i++) {
+	for (i = 0; i < dev->data->nb_queue_pairs && i < WD_SEC_MAX_QPS; i++) {
 		qp = dev->data->queue_pairs[i];
-		if (qp == NULL)
-			continue;
-		if (!on) {
-			wd_queue_detach(&qp->q);
-			continue;
-		}
-		rc = wd_queue_attach(&qp->q);
-		if (rc != 0) {
-			WD_SEC_LOG(ERR, "%s: queue pair %u: %s", dev->data->name, i,
-				   strerror(-rc));
-			attach_queues(dev, 0);
-			return rc;
-		}
+		qs[i] = qp != NULL ? &qp->q : NULL;
 	}
-	return 0;
+	return i;
 }
 
 /* Secondary: let go of the primary's device, keeping it as it is. */
@@ -372,9 +357,10 @@ static int
 detach(struct rte_cryptodev *dev)
 {
 	struct rte_cryptodev_cb_rcu *enq = dev->enq_cbs, *deq = dev->deq_cbs;
+	struct wd_queue *qs[WD_SEC_MAX_QPS];
 	int rc;
 
-	attach_queues(dev, 0);
+	rte_wd_queues_detach(qs, qp_queues(dev, qs));
 	dev->dev_ops = NULL;	/* no close: the queue pairs stay the primary's */
 	rc = rte_cryptodev_pmd_release_device(dev);
 	dev->enq_cbs = NULL;
@@ -394,6 +380,7 @@ detach(struct rte_cryptodev *dev)
 static int
 wd_sec_attach(struct rte_wd_device *wdev, struct rte_cryptodev_pmd_init_params *params)
 {
+	struct wd_queue *qs[WD_SEC_MAX_QPS];
 	struct rte_cryptodev *dev;
 	int rc;
 
@@ -421,7 +408,7 @@ wd_sec_attach(struct rte_wd_device *wdev, struct rte_cryptodev_pmd_init_params *
 		return -ENOMEM;
 	}
 	/* queue pairs set up after this are not reachable here */
-	rc = attach_queues(dev, 1);
+	rc = rte_wd_queues_attach(dev->data->name, qs, qp_queues(dev, qs));
 	if (rc != 0) {
 		detach(dev);
 		return rc;

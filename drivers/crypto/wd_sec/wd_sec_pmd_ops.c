@@ -71,23 +71,12 @@ static const struct rte_cryptodev_capabilities wd_sec_caps[] = {
 
 /* --- device ------------------------------------------------------------------- */
 
-/* The device and its queue pairs belong to the primary process; a
- * secondary enqueues and dequeues on them and reads statistics. */
-static int
-primary_only(const struct rte_cryptodev *dev, const char *what)
-{
-	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
-		return 0;
-	WD_SEC_LOG(ERR, "%s: %s is for the primary process only", dev->data->name, what);
-	return -E_RTE_SECONDARY;
-}
-
 static int
 wd_sec_configure(struct rte_cryptodev *dev, struct rte_cryptodev_config *config)
 {
 	const struct wd_sec_private *priv = dev->data->dev_private;
 
-	if (primary_only(dev, "configure") != 0)
+	if (rte_wd_primary_only(dev->data->name, "configure") != 0)
 		return -E_RTE_SECONDARY;
 	if (config->nb_queue_pairs > priv->max_qps) {
 		WD_SEC_LOG(ERR, "%s: %u queue pairs asked, %u available", dev->data->name,
@@ -100,13 +89,13 @@ wd_sec_configure(struct rte_cryptodev *dev, struct rte_cryptodev_config *config)
 static int
 wd_sec_start(struct rte_cryptodev *dev)
 {
-	return primary_only(dev, "start");
+	return rte_wd_primary_only(dev->data->name, "start");
 }
 
 static void
 wd_sec_stop(struct rte_cryptodev *dev)
 {
-	primary_only(dev, "stop");
+	rte_wd_primary_only(dev->data->name, "stop");
 }
 
 static int
@@ -115,7 +104,7 @@ wd_sec_qp_release(struct rte_cryptodev *dev, uint16_t qp_id)
 	struct wd_sec_qp *qp = dev->data->queue_pairs[qp_id];
 	unsigned int failed;
 
-	if (primary_only(dev, "queue pair release") != 0)
+	if (rte_wd_primary_only(dev->data->name, "queue pair release") != 0)
 		return -E_RTE_SECONDARY;
 	if (qp == NULL)
 		return 0;
@@ -138,7 +127,7 @@ wd_sec_close(struct rte_cryptodev *dev)
 {
 	uint16_t i;
 
-	if (primary_only(dev, "close") != 0)
+	if (rte_wd_primary_only(dev->data->name, "close") != 0)
 		return -E_RTE_SECONDARY;
 	for (i = 0; i < dev->data->nb_queue_pairs; i++)
 		wd_sec_qp_release(dev, i);
@@ -201,7 +190,7 @@ wd_sec_qp_setup(struct rte_cryptodev *dev, uint16_t qp_id,
 	uint32_t bl_size;
 	int rc;
 
-	if (primary_only(dev, "queue pair setup") != 0)
+	if (rte_wd_primary_only(dev->data->name, "queue pair setup") != 0)
 		return -E_RTE_SECONDARY;
 	if (dev->data->queue_pairs[qp_id] != NULL)
 		wd_sec_qp_release(dev, qp_id);

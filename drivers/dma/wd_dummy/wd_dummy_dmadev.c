@@ -23,8 +23,6 @@
 #include <rte_malloc.h>
 #include <rte_pause.h>
 
-#include <wd_drv.h>
-
 #include "wd_dummy_dmadev.h"
 
 #define MIN_DESC 32
@@ -212,23 +210,12 @@ wd_dma_info_get(const struct rte_dma_dev *dev, struct rte_dma_info *info, uint32
 	return 0;
 }
 
-/* The device and its queues belong to the primary process; a secondary
- * submits on vchans the primary set up and reads statistics. */
-static int
-primary_only(const struct rte_dma_dev *dev, const char *what)
-{
-	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
-		return 0;
-	WD_DMA_LOG(ERR, "%s: %s is for the primary process only", dev->data->dev_name, what);
-	return -E_RTE_SECONDARY;
-}
-
 static int
 wd_dma_configure(struct rte_dma_dev *dev, const struct rte_dma_conf *conf, uint32_t conf_sz)
 {
 	struct wd_dma_dev *dd = dev->data->dev_private;
 
-	if (primary_only(dev, "configure") != 0)
+	if (rte_wd_primary_only(dev->data->dev_name, "configure") != 0)
 		return -E_RTE_SECONDARY;
 	if (conf->nb_vchans > dd->max_vchans)
 		return -EINVAL;
@@ -277,7 +264,7 @@ wd_dma_vchan_setup(struct rte_dma_dev *dev, uint16_t vchan,
 	struct wd_dma_vchan *vc = &dd->vc[vchan];
 	uint32_t slots;
 
-	if (primary_only(dev, "vchan setup") != 0)
+	if (rte_wd_primary_only(dev->data->dev_name, "vchan setup") != 0)
 		return -E_RTE_SECONDARY;
 	if (conf->direction != RTE_DMA_DIR_MEM_TO_MEM || conf->nb_desc < MIN_DESC ||
 	    conf->nb_desc > MAX_DESC)
@@ -308,7 +295,7 @@ wd_dma_start(struct rte_dma_dev *dev)
 	struct wd_dma_dev *dd = dev->data->dev_private;
 	uint16_t i;
 
-	if (primary_only(dev, "start") != 0)
+	if (rte_wd_primary_only(dev->data->dev_name, "start") != 0)
 		return -E_RTE_SECONDARY;
 	/* what was abandoned at stop stays abandoned; ids restart at 0 */
 	for (i = 0; i < dd->nb_vchans; i++) {
@@ -329,7 +316,7 @@ wd_dma_stop(struct rte_dma_dev *dev)
 	uint16_t i;
 	int rc = 0;
 
-	if (primary_only(dev, "stop") != 0)
+	if (rte_wd_primary_only(dev->data->dev_name, "stop") != 0)
 		return -E_RTE_SECONDARY;
 	for (i = 0; i < dd->nb_vchans; i++)
 		if (vc_quiesce(&dd->vc[i]) != 0)
@@ -354,7 +341,7 @@ release_queues(struct wd_dma_dev *dd)
 static int
 wd_dma_close(struct rte_dma_dev *dev)
 {
-	if (primary_only(dev, "close") != 0)
+	if (rte_wd_primary_only(dev->data->dev_name, "close") != 0)
 		return -E_RTE_SECONDARY;
 	release_queues(dev->data->dev_private);
 	return 0;
@@ -441,6 +428,17 @@ static const struct rte_dma_dev_ops wd_dma_ops = {
 
 /* --- bus driver ----------------------------------------------------------- */
 
+/* The vchans' queues into @qs. */
+static unsigned int
+vchan_queues(struct wd_dma_dev *dd, struct wd_queue **qs)
+{
+	unsigned int i;
+
+	for (i = 0; i < dd->max_vchans; i++)
+		qs[i] = &dd->vc[i].q;
+	return i;
+}
+
 static void
 set_ops(struct rte_dma_dev *dev, struct rte_wd_device *wdev)
 {
@@ -474,18 +472,14 @@ wd_dma_probe(struct rte_wd_driver *drv, struct rte_wd_device *wdev)
 	}
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
 		/* the primary's device and queues, in shared memory */
+		struct wd_queue *qs[RTE_WD_MAX_QUEUES];
+
 		dd = dev->data->dev_private;
-		for (i = 0; i < dd->max_vchans; i++) {
-			rc = wd_queue_attach(&dd->vc[i].q);
-			if (rc != 0) {
-				WD_DMA_LOG(ERR, "%s: vchan %u: %s", wdev->info.name, i,
-					   strerror(-rc));
-				while (i-- > 0)
-					wd_queue_detach(&dd->vc[i].q);
-				dev->state = RTE_DMA_DEV_REGISTERED;
-				rte_dma_pmd_release(wdev->info.name);
-				return rc;
-			}
+		rc = rte_wd_queues_attach(wdev->info.name, qs, vchan_queues(dd, qs));
+		if (rc != 0) {
+			dev->state = RTE_DMA_DEV_REGISTERED;
+			rte_dma_pmd_release(wdev->info.name);
+			return rc;
 		}
 		set_ops(dev, wdev);
 		WD_DMA_LOG(INFO, "%s: dmadev %d of the primary process", wdev->info.name,
@@ -530,10 +524,9 @@ wd_dma_remove(struct rte_wd_device *wdev)
 		return 0;
 	dd = dev->data->dev_private;
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		unsigned int i;
+		struct wd_queue *qs[RTE_WD_MAX_QUEUES];
 
-		for (i = 0; i < dd->max_vchans; i++)
-			wd_queue_detach(&dd->vc[i].q);
+		rte_wd_queues_detach(qs, vchan_queues(dd, qs));
 		/* detach only: not READY, so the release does not close it */
 		dev->state = RTE_DMA_DEV_REGISTERED;
 		return rte_dma_pmd_release(wdev->info.name);

@@ -32,7 +32,6 @@
 
 #include <bus_wd_driver.h>
 #include <wd.h>
-#include <wd_drv.h>
 #include <wd_hns.h>
 
 #define ETH_WD_ARG_DEV		"dev"
@@ -409,23 +408,12 @@ frame_fits(struct rte_eth_dev *dev, uint32_t mtu, uint32_t bufsize, int scatter)
 	return 0;
 }
 
-/* The port's ring pairs belong to the primary process; a secondary
- * forwards on queues the primary set up and reads statistics. */
-static int
-primary_only(const struct rte_eth_dev *dev, const char *what)
-{
-	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
-		return 0;
-	WD_ETH_LOG(ERR, "%s: %s is for the primary process only", dev->data->name, what);
-	return -E_RTE_SECONDARY;
-}
-
 static int
 eth_wd_configure(struct rte_eth_dev *dev)
 {
 	struct pmd_internals *pmd = dev->data->dev_private;
 
-	if (primary_only(dev, "configure") != 0)
+	if (rte_wd_primary_only(dev->data->name, "configure") != 0)
 		return -E_RTE_SECONDARY;
 	pmd->rx_cksum = !!(dev->data->dev_conf.rxmode.offloads & ETH_WD_RX_CKSUM);
 	pmd->rx_bufsize = 0;	/* known again as RX queues are set up */
@@ -490,7 +478,7 @@ eth_wd_stop(struct rte_eth_dev *dev)
 	struct pmd_internals *pmd = dev->data->dev_private;
 	unsigned int i;
 
-	if (primary_only(dev, "stop") != 0)
+	if (rte_wd_primary_only(dev->data->name, "stop") != 0)
 		return -E_RTE_SECONDARY;
 	for (i = 0; i < pmd->nb_qp; i++) {
 		struct eth_wd_qp *qp = &pmd->qp[i];
@@ -535,7 +523,7 @@ eth_wd_start(struct rte_eth_dev *dev)
 	unsigned int i;
 	int rc;
 
-	if (primary_only(dev, "start") != 0)
+	if (rte_wd_primary_only(dev->data->name, "start") != 0)
 		return -E_RTE_SECONDARY;
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		if (!pmd->qp[i].rx_setup) {
@@ -647,7 +635,7 @@ eth_wd_rx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc,
 	uint32_t room = rte_pktmbuf_data_room_size(mp), size, depth = wd_queue_depth(&qp->q);
 	int rc;
 
-	if (primary_only(dev, "RX queue setup") != 0)
+	if (rte_wd_primary_only(dev->data->name, "RX queue setup") != 0)
 		return -E_RTE_SECONDARY;
 	if (room <= RTE_PKTMBUF_HEADROOM + HNS_BD_LEN_BYTES(HNS_BD_LEN_512) - 1) {
 		WD_ETH_LOG(ERR, "%s: mbufs of %u bytes hold less than %u after the headroom",
@@ -697,7 +685,7 @@ eth_wd_tx_queue_setup(struct rte_eth_dev *dev, uint16_t id, uint16_t nb_desc,
 	struct eth_wd_txq *txq = &qp->tx;
 	uint32_t depth = wd_queue_depth(&qp->q);
 
-	if (primary_only(dev, "TX queue setup") != 0)
+	if (rte_wd_primary_only(dev->data->name, "TX queue setup") != 0)
 		return -E_RTE_SECONDARY;
 	if (txq->sw == NULL) {
 		txq->sw = rte_zmalloc_socket("eth_wd_tx_sw", depth * sizeof(*txq->sw),
@@ -1029,6 +1017,17 @@ arg_mac(const char *key, const char *value, void *opaque)
 	return 0;
 }
 
+/* The ring pairs' queues into @qs. */
+static unsigned int
+ring_pairs(struct pmd_internals *pmd, struct wd_queue **qs)
+{
+	unsigned int i;
+
+	for (i = 0; i < pmd->nb_qp; i++)
+		qs[i] = &pmd->qp[i].q;
+	return i;
+}
+
 /*
  * Secondary process: the primary's port, its ring pairs and queues are in
  * shared memory; the ring pairs' register (and ring) pages are mapped here
@@ -1039,9 +1038,9 @@ static int
 eth_wd_attach(struct rte_vdev_device *vdev)
 {
 	const char *name = rte_vdev_device_name(vdev);
+	struct wd_queue *qs[ETH_WD_MAX_QUEUES];
 	struct pmd_internals *pmd;
 	struct rte_eth_dev *dev;
-	unsigned int i;
 	int rc;
 
 	dev = rte_eth_dev_attach_secondary(name);
@@ -1051,14 +1050,8 @@ eth_wd_attach(struct rte_vdev_device *vdev)
 	}
 	pmd = dev->data->dev_private;
 	rc = rte_wd_dma_init(0);	/* VFIO through EAL, as in the primary */
-	for (i = 0; rc == 0 && i < pmd->nb_qp; i++) {
-		rc = wd_queue_attach(&pmd->qp[i].q);
-		if (rc != 0) {
-			WD_ETH_LOG(ERR, "%s: ring pair %u: %s", name, i, strerror(-rc));
-			while (i-- > 0)
-				wd_queue_detach(&pmd->qp[i].q);
-		}
-	}
+	if (rc == 0)
+		rc = rte_wd_queues_attach(name, qs, ring_pairs(pmd, qs));
 	if (rc != 0) {
 		rte_eth_dev_release_port(dev);
 		return rc;
@@ -1191,11 +1184,9 @@ eth_wd_remove(struct rte_vdev_device *vdev)
 	if (dev == NULL)
 		return 0;	/* already released */
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		struct pmd_internals *pmd = dev->data->dev_private;
-		unsigned int i;
+		struct wd_queue *qs[ETH_WD_MAX_QUEUES];
 
-		for (i = 0; i < pmd->nb_qp; i++)
-			wd_queue_detach(&pmd->qp[i].q);
+		rte_wd_queues_detach(qs, ring_pairs(dev->data->dev_private, qs));
 	}
 	eth_wd_close(dev);
 	return rte_eth_dev_release_port(dev);
