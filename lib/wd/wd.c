@@ -76,6 +76,12 @@ wd_queue_region(const struct wd_queue *q, unsigned int index, size_t *size)
 	return q->impl->regions[index].addr;
 }
 
+volatile uint32_t *
+wd_queue_notify_word(const struct wd_queue *q)
+{
+	return q->impl->notify;
+}
+
 unsigned int
 wd_queue_depth(const struct wd_queue *q)
 {

@@ -55,12 +55,30 @@ void *wd_queue_drv_priv(const struct wd_queue *q);
 void *wd_queue_region(const struct wd_queue *q, unsigned int index, size_t *size);
 
 /**
+ * The queue's notify word for wd_notify() (wd_notify.h) after a doorbell:
+ * set by engines that sleep when idle (the emulated devices), NULL for
+ * hardware and kernel engines.
+ */
+volatile uint32_t *wd_queue_notify_word(const struct wd_queue *q);
+
+/**
  * NUMA node of the memory at @p addr (NULL: of the calling thread's
  * memory); when the kernel cannot tell (device memory, no NUMA support),
  * the node of the CPU the caller runs on. Never negative: for devices
  * whose numa_zone_id is unknown (-1).
  */
 int wd_mem_node(const void *addr);
+
+/**
+ * Where the emulated devices' engine threads run when WD_EMU does not say
+ * (cpu=, WD_EMU_ENGINE_CPU): on the @p n CPUs in @p cpus (n 0: anywhere).
+ * @p shared: those CPUs also run the application's polling threads, so an
+ * engine runs SCHED_FIFO (when permitted) and sleeps as soon as it has no
+ * work; WD_EMU_ENGINE_RT (0/1) and WD_EMU_ENGINE_SPIN_US override. For
+ * frameworks that know the application's threads (the DPDK bus); engines
+ * already running keep their place.
+ */
+void wd_emu_engine_placement(const unsigned int *cpus, unsigned int n, int shared);
 
 /**
  * How a framework opens VFIO devices itself (e.g. DPDK's EAL, so queues

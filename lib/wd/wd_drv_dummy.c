@@ -30,6 +30,7 @@ dummy_init(struct wd_queue *q)
 
 	r->regs = wd_queue_region(q, WD_REGION_REGS, &regs_size);
 	r->desc = wd_queue_region(q, WD_REGION_RING, &ring_size);
+	r->notify = wd_queue_notify_word(q);
 	if (r->regs == NULL || r->desc == NULL || regs_size < WD_DUMMY_REGS_SIZE) {
 		WD_ERR("%s: queue %s lacks its registers or ring region", q->dev_name, q->uuid);
 		return -ENXIO;

@@ -52,6 +52,7 @@ engine_wait(const struct wd_sec_ring *r, uint32_t run)
 	uint64_t deadline = now_ns() + (uint64_t)ENGINE_TIMEOUT_MS * 1000000u;
 	struct timespec ts = { 0, 1000 };
 
+	wd_notify(r->notify);
 	for (;;) {
 		if ((wd_sec_reg_read(r, HISI_SEC_Q_STATUS) & HISI_SEC_Q_STATUS_RUN) == run)
 			return 0;
@@ -98,6 +99,7 @@ sec_init(struct wd_queue *q)
 	int rc;
 
 	r->regs = wd_queue_region(q, WD_REGION_REGS, &regs_size);
+	r->notify = wd_queue_notify_word(q);
 	if (r->regs == NULL || regs_size < HISI_SEC_REGS_SIZE) {
 		WD_ERR("%s: queue %s lacks its registers", q->dev_name, q->uuid);
 		return -ENXIO;

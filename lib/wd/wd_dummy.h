@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "wd.h"
+#include "wd_notify.h"
 #include "wd_dummy_v1.h"
 
 #ifdef __cplusplus
@@ -61,6 +62,7 @@ struct wd_dummy_ring {
 	uint32_t ci;			/**< oldest outstanding descriptor */
 	uint32_t errors_seen;		/**< failed descriptors among the retired */
 	uint32_t clean;			/**< descriptors before it are known OK */
+	volatile uint32_t *notify;	/**< engine's notify word (wd_notify.h) or NULL */
 };
 
 /** The ring of a wd_dummy_v1 queue (valid until the queue is released). */
@@ -106,6 +108,7 @@ static inline void
 wd_dummy_ring_doorbell(struct wd_dummy_ring *r)
 {
 	__atomic_store_n(&r->regs[WD_DUMMY_REG_SQ_TAIL / 4], r->tail, __ATOMIC_RELEASE);
+	wd_notify(r->notify);
 }
 
 /** Status (WD_DUMMY_ST_*) of the @p i-th oldest outstanding descriptor;

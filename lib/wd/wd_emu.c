@@ -6,8 +6,13 @@
  * The emu backend: in-process device models declared by WD_EMU.
  *
  * Each emulated device has an engine thread that polls its open queues
- * the way hardware polls producer indexes, spinning briefly when idle and
- * then sleeping with a growing back-off. Device memory access goes through
+ * the way hardware polls producer indexes. When it has found no work for
+ * ENGINE_SPIN_NS it goes to sleep with notification suppression (as a
+ * virtio device does): it sets each queue's notify word, looks at the
+ * rings once more, and waits on all the words at once (futex_waitv); a
+ * driver's doorbell wakes it only when the word is set (wd_notify.h), so
+ * a busy engine costs the application nothing and an idle one no CPU.
+ * Device memory access goes through
  * one IOVA table per process (the analogue of a VFIO container), filled
  * only by wd_mem_share()/wd_dma_map(); the engine holds the table's read
  * lock while it serves descriptors, so an unmap returns only after the
@@ -20,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,9 +37,12 @@
 #include "wd_parse.h"
 #include "wd_private.h"
 
+#define ALIGN64(x)	(((x) + 63) & ~(size_t)63)
 #define POLL_BUDGET	64
-#define IDLE_SPINS	2048		/* empty rounds before sleeping */
-#define MAX_SLEEP_NS	(500 * 1000)	/* longest idle sleep */
+#define ENGINE_SPIN_NS	(200 * 1000)	/* default: polling after the last work */
+#define CLOCK_EVERY	64		/* empty rounds between clock reads */
+#define MAX_SLEEP_NS	(100 * 1000 * 1000ull)	/* longest sleep (a wake-up lost) */
+#define NAP_NS		(500 * 1000)	/* longest sleep without futex_waitv */
 
 struct wd_emu_dev {
 	char name[WD_NAME_MAX];
@@ -52,7 +62,34 @@ struct wd_emu_dev {
 	pthread_t engine;
 	int running;
 	int stop;		/* atomic: engine must exit */
+	uint32_t wake;		/* bumped (and futex-woken) when stop or the list changes */
+	uint64_t spin_ns;	/* polling after the last work before sleeping */
 };
+
+/* --- futexes: the engine's sleep ------------------------------------------ */
+
+static long
+futex_wake(uint32_t *word, int private)
+{
+	return syscall(SYS_futex, word, private ? FUTEX_WAKE_PRIVATE : FUTEX_WAKE, INT32_MAX,
+		       NULL, NULL, 0);
+}
+
+/* Stop requested or the queue list changed: a sleeping engine looks again. */
+static void
+engine_wake(struct wd_emu_dev *d)
+{
+	__atomic_add_fetch(&d->wake, 1, __ATOMIC_SEQ_CST);
+	futex_wake(&d->wake, 1);
+}
+
+void
+wd_notify_wake(volatile uint32_t *word)
+{
+	/* Only the first of several producers pays for the system call. */
+	if (__atomic_exchange_n(word, 0, __ATOMIC_SEQ_CST) != 0)
+		futex_wake((uint32_t *)word, 0);
+}
 
 /* --- model registry and the WD_EMU devices ----------------------------- */
 
@@ -92,6 +129,7 @@ engines_stop(void)
 		if (!d->running)
 			continue;
 		__atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
+		engine_wake(d);
 		pthread_join(d->engine, NULL);
 		d->running = 0;
 	}
@@ -324,21 +362,36 @@ wd_emu_dma_fill(const struct wd_emu_queue *eq, uint64_t dst, uint64_t pattern, s
 
 /* --- the engine ------------------------------------------------------------ */
 
-static void
-idle_sleep(unsigned int idle)
+static uint64_t
+now_ns(void)
 {
-	unsigned int shift = idle - IDLE_SPINS;
-	struct timespec ts = { 0, 1000 };
+	struct timespec ts;
 
-	if (idle < IDLE_SPINS) {
-		__builtin_ia32_pause();
-		return;
-	}
-	if (shift < 10)
-		ts.tv_nsec <<= shift;
-	if (shift >= 10 || ts.tv_nsec > MAX_SLEEP_NS)
-		ts.tv_nsec = MAX_SLEEP_NS;
-	nanosleep(&ts, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Where engines run unless WD_EMU says (wd_emu_engine_placement()). */
+static struct {
+	pthread_mutex_t lock;
+	cpu_set_t cpus;
+	int set;
+	int shared;
+} place = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+void
+wd_emu_engine_placement(const unsigned int *cpus, unsigned int n, int shared)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&place.lock);
+	CPU_ZERO(&place.cpus);
+	for (i = 0; i < n; i++)
+		if (cpus[i] < CPU_SETSIZE)
+			CPU_SET(cpus[i], &place.cpus);
+	place.set = CPU_COUNT(&place.cpus) != 0;
+	place.shared = place.set && shared;
+	pthread_mutex_unlock(&place.lock);
 }
 
 static void
@@ -348,45 +401,141 @@ engine_setup(struct wd_emu_dev *d)
 	const char *rt = getenv("WD_EMU_ENGINE_RT");
 	char name[16];
 	cpu_set_t set;
+	int shared, want_rt;
+	long v;
 
 	snprintf(name, sizeof(name), "wd-emu-%s", d->name);
 	pthread_setname_np(pthread_self(), name);
 	/* Short sleeps must stay short. */
 	prctl(PR_SET_TIMERSLACK, 1UL);
+	pthread_mutex_lock(&place.lock);
+	set = place.cpus;
+	shared = d->cpu < 0 && place.shared;
 	if (d->cpu >= 0) {
 		CPU_ZERO(&set);
 		CPU_SET(d->cpu, &set);
-		if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0)
-			WD_WARN("%s: cannot pin the engine to CPU %d", d->name, d->cpu);
 	}
-	if (rt != NULL && strcmp(rt, "1") == 0 &&
-	    pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) != 0)
-		WD_WARN("%s: cannot give the engine SCHED_FIFO (needs CAP_SYS_NICE)", d->name);
+	if ((d->cpu >= 0 || place.set) &&
+	    pthread_setaffinity_np(pthread_self(), sizeof(set), &set) != 0)
+		WD_WARN("%s: cannot pin the engine to CPU %d%s", d->name,
+			d->cpu >= 0 ? d->cpu : -1, d->cpu >= 0 ? "" : " (the framework's set)");
+	pthread_mutex_unlock(&place.lock);
+	/* On CPUs the application polls on: run at once, never wait idle. */
+	want_rt = rt != NULL ? strcmp(rt, "1") == 0 : shared;
+	if (want_rt && pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) != 0) {
+		if (rt != NULL)
+			WD_WARN("%s: cannot give the engine SCHED_FIFO (needs CAP_SYS_NICE)",
+				d->name);
+		else
+			WD_INFO("%s: engine shares an application CPU without SCHED_FIFO "
+				"(needs CAP_SYS_NICE): it gets a fair share only", d->name);
+	}
+	d->spin_ns = shared ? 0 : ENGINE_SPIN_NS;
+	if (wd_parse_long(getenv("WD_EMU_ENGINE_SPIN_US"), 0, 1000000, &v) == 0)
+		d->spin_ns = (uint64_t)v * 1000;
+}
+
+/* One round over the device's queues; how many descriptors were served. */
+static unsigned int
+engine_poll(struct wd_emu_dev *d)
+{
+	struct wd_emu_queue *eq;
+	unsigned int done = 0;
+
+	pthread_rwlock_rdlock(&dom.lock);
+	pthread_mutex_lock(&d->lock);
+	for (eq = d->head; eq != NULL; eq = eq->next)
+		done += d->model->poll(eq, POLL_BUDGET);
+	pthread_mutex_unlock(&d->lock);
+	pthread_rwlock_unlock(&dom.lock);
+	return done;
+}
+
+static void
+notify_words_set(struct wd_emu_dev *d, uint32_t v)
+{
+	struct wd_emu_queue *eq;
+
+	pthread_mutex_lock(&d->lock);
+	for (eq = d->head; eq != NULL; eq = eq->next)
+		__atomic_store_n(eq->notify, v, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/*
+ * No work for a while: sleep until a driver notifies a queue, the queue
+ * list changes or the engine must stop; at most max_sleep_us (models with
+ * inputs of their own) or MAX_SLEEP_NS (so a lost wake-up, e.g. a driver
+ * whose system calls are filtered, delays and never hangs; the SEC model
+ * sweeps its cached keys then). Without futex_waitv (kernels before
+ * 5.16, user-mode emulators) the engine naps NAP_NS at a time.
+ */
+static void
+engine_sleep(struct wd_emu_dev *d)
+{
+	struct futex_waitv w[FUTEX_WAITV_MAX];
+	struct wd_emu_queue *eq;
+	struct timespec ts, nap;
+	unsigned int n = 0;
+	uint32_t seq = __atomic_load_n(&d->wake, __ATOMIC_SEQ_CST);
+	uint64_t t;
+
+	notify_words_set(d, 1);
+	/* A doorbell rung before the words were set is seen here. */
+	if (engine_poll(d) != 0 || __atomic_load_n(&d->stop, __ATOMIC_ACQUIRE))
+		goto awake;
+	pthread_mutex_lock(&d->lock);
+	for (eq = d->head; eq != NULL && n < FUTEX_WAITV_MAX - 1; eq = eq->next)
+		w[n++] = (struct futex_waitv){ .val = 1, .uaddr = (uintptr_t)eq->notify,
+					       .flags = FUTEX_32 };
+	if (eq != NULL)
+		n = 0;	/* more queues than one wait takes: nap instead */
+	pthread_mutex_unlock(&d->lock);
+	w[n++] = (struct futex_waitv){ .val = seq, .uaddr = (uintptr_t)&d->wake,
+				       .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG };
+	t = d->model->max_sleep_us != 0 ? d->model->max_sleep_us * 1000ull : MAX_SLEEP_NS;
+	nap = (struct timespec){ 0, (long)(t < NAP_NS ? t : NAP_NS) };
+	t += now_ns();
+	ts = (struct timespec){ (time_t)(t / 1000000000ull), (long)(t % 1000000000ull) };
+	if (n == 1 || syscall(SYS_futex_waitv, w, n, 0, &ts, CLOCK_MONOTONIC) < 0) {
+		/* ETIMEDOUT, EAGAIN (a word changed), EINTR: look again. Other
+		 * errors (ENOSYS): nap, the next round notices the work. */
+		if (n == 1 || (errno != ETIMEDOUT && errno != EAGAIN && errno != EINTR))
+			nanosleep(&nap, NULL);
+	}
+awake:
+	notify_words_set(d, 0);
 }
 
 static void *
 engine_main(void *arg)
 {
 	struct wd_emu_dev *d = arg;
-	struct wd_emu_queue *eq;
-	unsigned int idle = 0, done;
+	unsigned int empty = 0;
+	uint64_t idle_since = 0;
 
 	engine_setup(d);
 	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
-		done = 0;
-		pthread_rwlock_rdlock(&dom.lock);
-		pthread_mutex_lock(&d->lock);
-		for (eq = d->head; eq != NULL; eq = eq->next)
-			done += d->model->poll(eq, POLL_BUDGET);
-		pthread_mutex_unlock(&d->lock);
-		pthread_rwlock_unlock(&dom.lock);
-		if (done != 0) {
-			idle = 0;
+		if (engine_poll(d) != 0) {
+			empty = 0;
 			continue;
 		}
-		if (idle < UINT32_MAX)
-			idle++;
-		idle_sleep(idle);
+		/* Idle: keep polling for spin_ns (a request that follows its
+		 * predecessor closely is served at once), then sleep. */
+		if (d->spin_ns == 0) {
+			engine_sleep(d);
+			continue;
+		}
+		if (empty++ % CLOCK_EVERY != 0) {
+			__builtin_ia32_pause();
+			continue;
+		}
+		if (empty == 1)
+			idle_since = now_ns();
+		else if (now_ns() - idle_since >= d->spin_ns) {
+			engine_sleep(d);
+			empty = 0;
+		}
 	}
 	return NULL;
 }
@@ -474,7 +623,10 @@ emu_open(struct wd_queue *q, const struct wd_dev_info *info, const struct wd_typ
 	eq->type = type;
 	eq->regs_size = m->regs_size(d->depth);
 	eq->ring_size = m->ring_size != NULL ? m->ring_size(d->depth) : 0;
-	eq->regs = alloc_region(q, eq->regs_size);
+	/* The notify word: on a cache line of its own after the registers. */
+	eq->regs = alloc_region(q, ALIGN64(eq->regs_size) + 64);
+	if (eq->regs != NULL)
+		eq->notify = (uint32_t *)((char *)eq->regs + ALIGN64(eq->regs_size));
 	if (eq->ring_size != 0)
 		eq->ring = alloc_region(q, eq->ring_size);
 	eq->share_all = !!(q->flags & WD_CAPA_SHARE_ALL);
@@ -514,11 +666,13 @@ emu_open(struct wd_queue *q, const struct wd_dev_info *info, const struct wd_typ
 	eq->next = d->head;
 	d->head = eq;
 	pthread_mutex_unlock(&d->lock);
+	engine_wake(d);
 	pthread_mutex_unlock(&d->life);
 
 	wd_uuid_generate(q->uuid);
 	q->impl->be_priv = eq;
 	q->impl->regions[WD_REGION_REGS] = (struct wd_region){ eq->regs, eq->regs_size };
+	q->impl->notify = eq->notify;
 	if (eq->ring != NULL)
 		q->impl->regions[WD_REGION_RING] = (struct wd_region){ eq->ring, eq->ring_size };
 	return 0;
@@ -539,9 +693,12 @@ emu_close(struct wd_queue *q)
 		}
 	}
 	pthread_mutex_unlock(&d->lock);
-	/* The engine no longer sees the queue: its memory can go. */
-	if (--d->nb_open == 0 && d->running) {
+	/* The engine no longer sees the queue (a sleeping one is woken to
+	 * wait without it): its memory can go. */
+	if (--d->nb_open == 0 && d->running)
 		__atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
+	engine_wake(d);
+	if (d->nb_open == 0 && d->running) {
 		pthread_join(d->engine, NULL);
 		d->running = 0;
 	}

@@ -28,6 +28,7 @@ struct wd_emu_queue {
 	unsigned int depth;
 	unsigned int type;	/* the queue's type: index in the model's algs[] */
 	int share_all;		/* untranslated IOVAs are process addresses */
+	uint32_t *notify;	/* 1 while the engine sleeps (wd_notify.h) */
 	void *model_priv;
 	struct wd_emu_queue *next;
 };
@@ -53,6 +54,11 @@ struct wd_emu_model {
 	void (*fini)(struct wd_emu_queue *eq);
 	/* Serve up to @budget descriptors; return how many were served. */
 	unsigned int (*poll)(struct wd_emu_queue *eq, unsigned int budget);
+	/* Longest sleep in microseconds when the model has inputs of its own
+	 * (a wire); 0: ENGINE_MAX_SLEEP_NS (the engine sleeps until a driver
+	 * notifies it; it still looks every so often, e.g. for keys to
+	 * forget). */
+	unsigned int max_sleep_us;
 };
 
 /* Built-in models (listed in wd_emu.c). */

@@ -1021,4 +1021,6 @@ const struct wd_emu_model wd_emu_hns_model = {
 	.init = hns_init,
 	.fini = hns_fini,
 	.poll = hns_poll,
+	/* the TAP wire has frames of its own; drivers do not notify */
+	.max_sleep_us = 500,
 };

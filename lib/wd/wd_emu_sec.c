@@ -19,7 +19,8 @@
  * therefore forgets a key (context freed, bytes cleansed) as soon as
  * - the memory the BDs took it from no longer holds it, or is no longer
  *   mapped for the device (a session cleared or freed), checked every
- *   KEY_SWEEP_NS while the queue is enabled;
+ *   KEY_SWEEP_NS while the queue is enabled (every time a sleeping engine
+ *   looks, at most 100 ms apart, when idle);
  * - it was not used for KEY_IDLE_NS;
  * - the queue is disabled (QUEUE_ENB 0) or released.
  */

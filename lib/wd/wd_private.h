@@ -38,6 +38,7 @@ struct wd_queue_impl {
 	uint64_t region_off[WD_NUM_REGIONS];	/* vfio: mmap offset in the device file */
 	void *be_priv;		/* backend's per-queue state (opener's process) */
 	void *drv_priv;		/* driver's per-queue state */
+	uint32_t *notify;	/* engine's notify word (wd_notify.h), NULL: none */
 	unsigned int depth;	/* set by the driver's init */
 };
 

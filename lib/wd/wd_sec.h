@@ -18,6 +18,7 @@
 
 #include "hisi_sec_v1.h"
 #include "wd.h"
+#include "wd_notify.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -112,6 +113,7 @@ struct wd_sec_ring {
 	uint32_t cq_rd;		/**< completion entries consumed */
 	void *cookie[HISI_SEC_DEPTH];	/**< per slot, the caller's */
 	uint8_t ecc[HISI_SEC_DEPTH];	/**< per slot, completion had the ECC bit */
+	volatile uint32_t *notify;	/**< engine's notify word (wd_notify.h) or NULL */
 };
 
 /** The ring of a hisi_sec_v1 queue (valid until the queue is released). */
@@ -158,6 +160,7 @@ static inline void
 wd_sec_ring_doorbell(struct wd_sec_ring *r)
 {
 	wd_sec_reg_write(r, HISI_SEC_Q_WR_PTR, r->tail % HISI_SEC_DEPTH);
+	wd_notify(r->notify);
 }
 
 /** Consume the engine's completion entries (their BDs carry W0.DONE). */

@@ -158,6 +158,7 @@ wd_bus_scan(void)
 	 * memory, where they are published, is not attached yet). */
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
+	wd_bus_engine_place();
 	n = wd_scan(&infos);
 	if (n < 0) {
 		WD_BUS_LOG(ERR, "WrapDrive discovery failed: %s", strerror(-n));

@@ -14,6 +14,9 @@ extern int wd_bus_logtype;
 		##__VA_ARGS__)
 
 /* DMA for WrapDrive devices (wd_bus_dma.c). */
+/* Emulated engines' CPUs, from the EAL lcore set (before lcores are pinned). */
+void wd_bus_engine_place(void);
+
 int wd_bus_dma_init(int have_emulated);
 void wd_bus_dma_fini(void);
 int wd_bus_dma_map(void *addr, uint64_t iova, size_t len, int emulated);
