@@ -39,6 +39,7 @@
 #include <openssl/provider.h>
 
 #include "wd_emu.h"
+#include "wd_emu_sec_mb.h"
 #include "wd_private.h"
 #include "wd_sec.h"
 #include "wd_sec_bd.h"
@@ -143,10 +144,15 @@ job_md(unsigned int a_alg)
 
 /* --- per-queue state: keyed context caches and bounce buffers -------------- */
 
-/* A context keyed for (alg, enc, key): EVP_CIPHER_CTX or EVP_MAC_CTX. */
+/* What a key slot's context is. */
+enum { K_CIPHER, K_MAC, K_MB_AES, K_MB_HMAC };
+
+/* A context keyed for (alg, enc, key): EVP_CIPHER_CTX, EVP_MAC_CTX, or
+ * the multi-buffer library's key material (K_MB_*, SEC_MB_* bytes). */
 struct key_slot {
 	const void *alg;
 	int enc;
+	int kind;
 	unsigned int klen;
 	uint8_t key[64];
 	void *ctx;
@@ -175,7 +181,20 @@ struct sec_mq {
 	EVP_MD_CTX *mdctx;
 	uint8_t *bin, *bout;
 	size_t bsize;
+	unsigned int c_last, m_last;	/* most recently used slots: looked at first */
+	struct sec_mb *mb;		/* NULL: OpenSSL only */
+	/* BDs of this poll handed to the multi-buffer library */
+	struct pending {
+		uint8_t tag[SEC_MB_TAG_MAX];
+		uint8_t *mac;
+		unsigned int mac_len;
+		unsigned int auth;	/* HISI_SEC_AUTH_* */
+		unsigned int flag;
+		int icv_bad;
+	} pend[BATCH];
 };
+
+#define FLAG_PENDING	0xffu	/* exec_bd(): completes at the poll's flush */
 
 static uint64_t
 mono_ns(void)
@@ -203,12 +222,16 @@ slot_owner(struct sec_mq *mq, struct key_slot *e)
 
 /* Free the slot's context and cleanse everything it knew. */
 static void
-slot_forget(struct key_slot *e, int mac)
+slot_forget(struct key_slot *e)
 {
-	if (mac)
+	if (e->ctx != NULL && e->kind == K_MAC)
 		EVP_MAC_CTX_free(e->ctx);
-	else
+	else if (e->ctx != NULL && e->kind == K_CIPHER)
 		EVP_CIPHER_CTX_free(e->ctx);
+	else if (e->ctx != NULL) {
+		OPENSSL_cleanse(e->ctx, e->kind == K_MB_AES ? SEC_MB_AES_KEYS : SEC_MB_HMAC_PADS);
+		free(e->ctx);
+	}
 	OPENSSL_cleanse(e, sizeof(*e));
 }
 
@@ -218,8 +241,8 @@ keys_forget_all(struct sec_mq *mq)
 	int i;
 
 	for (i = 0; i < NCACHE; i++) {
-		slot_forget(&mq->ce[i], 0);
-		slot_forget(&mq->me[i], 1);
+		slot_forget(&mq->ce[i]);
+		slot_forget(&mq->me[i]);
 	}
 }
 
@@ -238,24 +261,36 @@ keys_sweep(const struct wd_emu_queue *eq, struct sec_mq *mq)
 		p = e->own_len ? wd_emu_dma_ptr(eq, e->own_iova, e->own_len) : NULL;
 		if ((e->own_len && (p == NULL || CRYPTO_memcmp(p, e->own, e->own_len) != 0)) ||
 		    mq->now_ns - e->last_ns >= KEY_IDLE_NS)
-			slot_forget(e, i >= NCACHE);
+			slot_forget(e);
 	}
 	mq->sweep_ns = mq->now_ns;
 }
 
-/* The slot keyed for (@alg, @enc, @key) with *hit set, or else the least
- * recently used one, for the caller to key (then slot_keyed()). */
+static int
+slot_is(const struct key_slot *e, int kind, const void *alg, int enc, const uint8_t *key,
+	unsigned int klen)
+{
+	return e->ctx != NULL && e->kind == kind && e->alg == alg && e->enc == enc &&
+		e->klen == klen && memcmp(e->key, key, klen) == 0;
+}
+
+static void mb_flush(struct sec_mq *mq);
+
+/* The slot keyed for (@kind, @alg, @enc, @key) with *hit set, or else the
+ * least recently used one, for the caller to key (then slot_keyed()). The
+ * most recent hit is looked at first: a stream of one session finds its
+ * key with one comparison. */
 static struct key_slot *
-slot_find(struct sec_mq *mq, struct key_slot *slots, const void *alg, int enc,
-	const uint8_t *key, unsigned int klen, int *hit)
+slot_find(struct sec_mq *mq, struct key_slot *slots, unsigned int *last, int kind,
+	const void *alg, int enc, const uint8_t *key, unsigned int klen, int *hit)
 {
 	struct key_slot *e, *victim = &slots[0];
-	int i;
+	unsigned int i;
 
 	for (i = 0; i < NCACHE; i++) {
-		e = &slots[i];
-		if (e->ctx != NULL && e->alg == alg && e->enc == enc && e->klen == klen &&
-		    memcmp(e->key, key, klen) == 0) {
+		e = &slots[(*last + i) % NCACHE];
+		if (slot_is(e, kind, alg, enc, key, klen)) {
+			*last = (unsigned int)(e - slots);
 			slot_owner(mq, e);
 			*hit = 1;
 			return e;
@@ -264,7 +299,14 @@ slot_find(struct sec_mq *mq, struct key_slot *slots, const void *alg, int enc,
 			victim = e;
 	}
 	*hit = 0;
+	/* Requests still in the multi-buffer library may use its key. */
+	if (victim->ctx != NULL && victim->kind >= K_MB_AES)
+		mb_flush(mq);
+	if (victim->ctx != NULL && victim->kind != kind)
+		slot_forget(victim);
 	victim->alg = NULL;	/* until keyed */
+	victim->kind = kind;
+	*last = (unsigned int)(victim - slots);
 	return victim;
 }
 
@@ -285,7 +327,8 @@ cipher_ctx(struct sec_mq *mq, const EVP_CIPHER *c, int enc, const uint8_t *key,
 	unsigned int klen)
 {
 	int hit;
-	struct key_slot *e = slot_find(mq, mq->ce, c, enc, key, klen, &hit);
+	struct key_slot *e = slot_find(mq, mq->ce, &mq->c_last, K_CIPHER, c, enc, key, klen,
+				       &hit);
 
 	if (hit)
 		return e->ctx;
@@ -398,7 +441,7 @@ hmac_ctx(struct sec_mq *mq, const EVP_MD *md, const uint8_t *key, unsigned int k
 {
 	OSSL_PARAM params[3];
 	int hit;
-	struct key_slot *e = slot_find(mq, mq->me, md, 0, key, klen, &hit);
+	struct key_slot *e = slot_find(mq, mq->me, &mq->m_last, K_MAC, md, 0, key, klen, &hit);
 
 	if (hit)
 		return e->ctx;
@@ -447,6 +490,116 @@ run_auth(struct sec_mq *mq, const struct wd_sec_job *j, const uint8_t *key,
 			EVP_MAC_update(mctx, data, j->a_len) &&
 			EVP_MAC_final(mctx, out, &outl, 64) ? 0 : -EINVAL;
 	}
+}
+
+/* --- the multi-buffer fast path ---------------------------------------------- */
+
+#define MB_MAX_LEN	32768
+
+static const char mb_aes_alg = 'a';	/* slot identity of multi-buffer AES keys */
+
+/* Key material of the multi-buffer library for @key, cached like a context. */
+static const void *
+mb_material(struct sec_mq *mq, int kind, unsigned int a_alg, const uint8_t *key,
+	unsigned int klen)
+{
+	struct key_slot *e;
+	int hit;
+
+	if (kind == K_MB_AES)
+		e = slot_find(mq, mq->ce, &mq->c_last, kind, &mb_aes_alg, 0, key, klen, &hit);
+	else
+		e = slot_find(mq, mq->me, &mq->m_last, kind, job_md(a_alg), 0, key, klen, &hit);
+	if (hit)
+		return e->ctx;
+	if (e->ctx == NULL)
+		e->ctx = aligned_alloc(64, kind == K_MB_AES ? SEC_MB_AES_KEYS : SEC_MB_HMAC_PADS);
+	if (e->ctx == NULL)
+		return NULL;
+	if (kind == K_MB_AES)
+		sec_mb_aes_keys(mq->mb, key, klen, e->ctx);
+	else
+		sec_mb_hmac_pads(mq->mb, a_alg, key, klen, e->ctx);
+	slot_keyed(mq, e, kind == K_MB_AES ? (const void *)&mb_aes_alg : job_md(a_alg), 0, key,
+		   klen);
+	return e->ctx;
+}
+
+/* A request the library finished: its MAC written or checked. */
+static void
+mb_done(void *arg, uint32_t pos, int ok)
+{
+	struct sec_mq *mq = arg;
+	struct pending *p = &mq->pend[pos];
+
+	p->flag = ok ? HISI_SEC_FLAG_OK : HISI_SEC_FLAG_BAD_BD;
+	if (!ok)
+		return;
+	if (p->auth == HISI_SEC_AUTH_MAC)
+		memcpy(p->mac, p->tag, p->mac_len);
+	else if (p->auth == HISI_SEC_AUTH_VERIF)
+		p->icv_bad = CRYPTO_memcmp(p->mac, p->tag, p->mac_len) != 0;
+}
+
+static void
+mb_flush(struct sec_mq *mq)
+{
+	if (mq->mb != NULL)
+		sec_mb_flush(mq->mb, mb_done, mq);
+}
+
+/* Whether the library runs @j: AES-CBC and/or HMAC-SHA1/SHA256 on a flat
+ * buffer, whole blocks, lengths its lanes take (16-bit counters). */
+static int
+mb_takes(const struct sec_mq *mq, const struct wd_sec_job *j)
+{
+	if (mq->mb == NULL || j->sgl || j->span == 0 || (!j->cipher && !j->auth) ||
+	    j->c_len > MB_MAX_LEN || j->a_len > MB_MAX_LEN)
+		return 0;
+	if (j->cipher && (j->c_alg != HISI_SEC_C_ALG_AES || j->c_mode != HISI_SEC_C_MODE_CBC ||
+			  !sec_mb_aes_ok(j->c_key_len) || j->iv_len != 16 || j->c_len == 0 ||
+			  j->c_len % 16 != 0))
+		return 0;
+	return !j->auth || (sec_mb_hmac_ok(j->a_alg, j->a_key_len) &&
+			    j->mac_len <= j->digest_len && j->digest_len <= SEC_MB_TAG_MAX);
+}
+
+/* Hand @j (addresses resolved, data in @buf) to the library. */
+static unsigned int
+mb_submit(struct sec_mq *mq, const struct wd_sec_job *j, unsigned int pos, uint8_t *buf,
+	const uint8_t *c_key, const uint8_t *iv, const uint8_t *a_key, uint8_t *mac)
+{
+	struct pending *p = &mq->pend[pos];
+	struct sec_mb_req r = {
+		.encrypt = j->cipher == HISI_SEC_CIPHER_ENCRYPT,
+		.key_len = j->c_key_len, .iv = iv, .c_off = j->c_off, .c_len = j->c_len,
+		.a_alg = j->a_alg, .a_off = j->a_off, .a_len = j->a_len,
+		.hash_first = j->auth_first, .buf = buf, .tag = p->tag, .cookie = pos,
+	};
+
+	if (j->cipher) {
+		mq->cur_iova = j->c_key;
+		mq->cur_len = j->c_key_len;
+		mq->cur_key = c_key;
+		r.aes_keys = mb_material(mq, K_MB_AES, 0, c_key, j->c_key_len);
+		if (r.aes_keys == NULL)
+			return HISI_SEC_FLAG_BAD_BD;
+	}
+	if (j->auth) {
+		mq->cur_iova = j->a_key;
+		mq->cur_len = j->a_key_len;
+		mq->cur_key = a_key;
+		r.pads = mb_material(mq, K_MB_HMAC, j->a_alg, a_key, j->a_key_len);
+		if (r.pads == NULL)
+			return HISI_SEC_FLAG_BAD_BD;
+	}
+	p->mac = mac;
+	p->mac_len = j->mac_len;
+	p->auth = j->auth;
+	p->icv_bad = 0;
+	p->flag = FLAG_PENDING;
+	sec_mb_submit(mq->mb, &r, mb_done, mq);
+	return FLAG_PENDING;
 }
 
 /* --- memory: flat buffers and hardware SGLs ---------------------------------- */
@@ -552,10 +705,12 @@ bounce_reserve(struct sec_mq *mq, size_t size)
 
 /* --- one BD ------------------------------------------------------------------ */
 
-/* Run @bd; return its completion FLAG, and set *icv_bad on a MAC mismatch. */
+/* Run @bd; return its completion FLAG, and set *icv_bad on a MAC mismatch;
+ * or FLAG_PENDING: handed to the multi-buffer library as the poll's @pos-th
+ * BD, done at the poll's flush (mq->pend[pos]). */
 static unsigned int
 exec_bd(const struct wd_emu_queue *eq, struct sec_mq *mq, const struct hisi_sec_bd *bd,
-	int *icv_bad)
+	unsigned int pos, int *icv_bad)
 {
 	const uint8_t *c_key = NULL, *iv = NULL, *a_key = NULL;
 	struct seg *s_src = NULL, *s_dst = NULL;
@@ -616,6 +771,8 @@ exec_bd(const struct wd_emu_queue *eq, struct sec_mq *mq, const struct hisi_sec_
 	 * does not cover is copied, so a MAC over the output covers it too. */
 	if (j.de && j.span != 0)
 		memcpy(out, in, j.span);
+	if (mb_takes(mq, &j))
+		return mb_submit(mq, &j, pos, out, c_key, iv, a_key, mac_p);
 
 	/* Cipher first (SEQ = 0): the MAC covers the cipher's output. */
 	if (j.auth && j.auth_first && run_auth(mq, &j, a_key, in + j.a_off, mac) != 0)
@@ -659,6 +816,9 @@ sec_qinit(struct wd_emu_queue *eq)
 		free(mq);
 		return -ENOMEM;
 	}
+	/* WD_EMU_SEC_CRYPTO=openssl: every BD through OpenSSL (comparisons) */
+	if (getenv("WD_EMU_SEC_CRYPTO") == NULL || strcmp(getenv("WD_EMU_SEC_CRYPTO"), "openssl"))
+		mq->mb = sec_mb_new();
 	eq->model_priv = mq;
 	/* Registers start at 0 (disabled, no rings): software programs them. */
 	return 0;
@@ -672,6 +832,7 @@ sec_qfini(struct wd_emu_queue *eq)
 	if (mq == NULL)
 		return;
 	keys_forget_all(mq);
+	sec_mb_free(mq->mb);
 	EVP_MD_CTX_free(mq->mdctx);
 	free(mq->bin);
 	free(mq->bout);
@@ -734,9 +895,12 @@ sec_poll(struct wd_emu_queue *eq, unsigned int budget)
 	struct hisi_sec_bd *ring;
 	uint16_t *cq;
 	uint32_t rd, wr, cq_wr, cq_rd, ok = 0, fail = 0, bad = 0;
+	uint32_t w0[BATCH], w1[BATCH];
+	unsigned int flag[BATCH];
+	int icv_bad[BATCH];
 	uint16_t idx[BATCH];
 	unsigned int n = 0, k;
-	int reorder, icv_bad;
+	int reorder;
 
 	if (wd_emu_reg_read(eq, HISI_SEC_QUEUE_ENB) != 1) {
 		if (mq->latched)
@@ -773,35 +937,44 @@ sec_poll(struct wd_emu_queue *eq, unsigned int budget)
 	if (budget > BATCH)
 		budget = BATCH;
 	while (rd != wr && n < budget && (cq_wr + n + 1) % HISI_SEC_DEPTH != cq_rd) {
-		struct hisi_sec_bd *slot = &ring[rd];
-		struct hisi_sec_bd bd = *slot;	/* what the driver wrote, once */
-		unsigned int flag = exec_bd(eq, mq, &bd, &icv_bad);
-		uint32_t w0 = bd.w0 & ~(HISI_SEC_W0_FLAG_M | HISI_SEC_W0_ICV_M | HISI_SEC_W0_DONE);
-		uint32_t w1 = bd.w1 & ~HISI_SEC_W1_BD_INVALID;
+		struct hisi_sec_bd bd = ring[rd];	/* what the driver wrote, once */
 
-		if (flag != HISI_SEC_FLAG_OK) {
-			w0 |= flag << HISI_SEC_W0_FLAG_S;
-			w1 |= HISI_SEC_W1_BD_INVALID;
-			bad++;
-		} else if (icv_bad) {
-			w0 |= (uint32_t)HISI_SEC_ICV_ERROR << HISI_SEC_W0_ICV_S;
-			fail++;
-		} else {
-			ok++;
-		}
-		slot->w1 = w1;
-		slot->w0 = w0;	/* DONE comes below, possibly out of order */
+		/* the next BD is on its way while this one runs */
+		__builtin_prefetch(&ring[(rd + 1) % HISI_SEC_DEPTH]);
+		w0[n] = bd.w0 & ~(HISI_SEC_W0_FLAG_M | HISI_SEC_W0_ICV_M | HISI_SEC_W0_DONE);
+		w1[n] = bd.w1 & ~HISI_SEC_W1_BD_INVALID;
+		flag[n] = exec_bd(eq, mq, &bd, n, &icv_bad[n]);
 		idx[n++] = (uint16_t)rd;
 		rd = (rd + 1) % HISI_SEC_DEPTH;
 	}
 	if (n == 0)
 		return 0;
-	/* Complete like the hardware with reordering on: not in order. */
+	mb_flush(mq);
+	for (k = 0; k < n; k++) {
+		if (flag[k] == FLAG_PENDING) {
+			flag[k] = mq->pend[k].flag;
+			icv_bad[k] = mq->pend[k].icv_bad;
+		}
+		if (flag[k] != HISI_SEC_FLAG_OK) {
+			w0[k] |= flag[k] << HISI_SEC_W0_FLAG_S;
+			w1[k] |= HISI_SEC_W1_BD_INVALID;
+			bad++;
+		} else if (icv_bad[k]) {
+			w0[k] |= (uint32_t)HISI_SEC_ICV_ERROR << HISI_SEC_W0_ICV_S;
+			fail++;
+		} else {
+			ok++;
+		}
+	}
+	/* Complete like the hardware with reordering on: not in order. W1
+	 * first, then W0 with DONE in one release store. */
 	reorder = wd_emu_reg_read(eq, HISI_SEC_Q_CFG) & HISI_SEC_Q_CFG_REORDER;
 	for (k = 0; k < n; k++) {
-		uint16_t i = idx[reorder ? n - 1 - k : k];
+		unsigned int p = reorder ? n - 1 - k : k;
+		uint16_t i = idx[p];
 
-		__atomic_fetch_or(&ring[i].w0, HISI_SEC_W0_DONE, __ATOMIC_RELEASE);
+		ring[i].w1 = w1[p];
+		__atomic_store_n(&ring[i].w0, w0[p] | HISI_SEC_W0_DONE, __ATOMIC_RELEASE);
 		cq[(cq_wr + k) % HISI_SEC_DEPTH] = i;
 	}
 	wd_emu_reg_write(eq, HISI_SEC_OUTORDER_WR_PTR, (cq_wr + n) % HISI_SEC_DEPTH);
