@@ -17,7 +17,7 @@
 
 struct sec_mb;
 
-#define SEC_MB_AES_KEYS		512	/* bytes of key material: encrypt + decrypt schedules */
+#define SEC_MB_AES_KEYS		512	/* bytes: encrypt + decrypt key schedules */
 #define SEC_MB_HMAC_PADS	128	/* bytes: the inner and outer padded-key hashes */
 #define SEC_MB_TAG_MAX		32	/* the longest digest produced */
 
