@@ -186,6 +186,8 @@ wd_sec_ring_reap(struct wd_sec_ring *r)
 	}
 	r->cq_rd = rd;
 	wd_sec_reg_write(r, HISI_SEC_OUTORDER_RD_PTR, rd);
+	/* an engine that stopped on a full completion ring may go on */
+	wd_notify(r->notify);
 }
 
 /**

@@ -22,6 +22,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 
 SHAS = [('SHA1', 'sha1', 20), ('SHA224', 'sha224', 28), ('SHA256', 'sha256', 32)]
 # message lengths in bytes: the empty message, around the 55/56/64-byte
@@ -121,16 +122,19 @@ def run(top, build, app, req, rsp, name):
     env.pop('WD_EMU', None)
     args = ['--vdev', 'crypto_openssl']
     if name != 'crypto_openssl':
-        # the engine on a CPU of its own: the app polls on lcore 0
-        env['WD_EMU'] = 'hisi_sec_v1:1:cpu=1'
+        # default placement: the app polls on lcore 0, the engine gets CPU 1
+        env['WD_EMU'] = 'hisi_sec_v1:1'
         args = []
     cmd = [os.path.join(top, 'devtools', 'wd-env'), app, '-l', '0', '--no-huge', '-m', '512',
            '--no-pci', '--no-shconf'] + args + [
            '--', '--req-file', req, '--rsp-file', rsp, '--cryptodev', name]
+    t = time.monotonic()
     p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    t = time.monotonic() - t
     if p.returncode != 0 or not os.path.exists(rsp):
         sys.stdout.write(p.stdout[-3000:] + p.stderr[-3000:])
         raise SystemExit('FAIL: fips_validation on %s exited with %d' % (name, p.returncode))
+    return t
 
 
 def main():
@@ -152,14 +156,15 @@ def main():
             with open(os.path.join(req, fname), 'w') as f:
                 f.write(text)
         outs = {}
+        secs = {}
         # one run per file: in --path-is-folder mode the example carries a
         # message over from one file to the next (a Monte Carlo seed goes wrong)
         for name in ['hisi_sec0', 'crypto_openssl']:
             outs[name] = os.path.join(tmp, name)
             os.mkdir(outs[name])
             for fname in files:
-                run(top, build, app, os.path.join(req, fname),
-                    os.path.join(outs[name], fname[:-3] + 'rsp'), name)
+                secs[name, fname] = run(top, build, app, os.path.join(req, fname),
+                                        os.path.join(outs[name], fname[:-3] + 'rsp'), name)
         for fname, (_, want) in sorted(files.items()):
             rsp = fname[:-3] + 'rsp'
             wd_path, ossl_path = (os.path.join(outs[n], rsp) for n in outs)
@@ -168,11 +173,14 @@ def main():
                         if line.startswith(('Len = 0', 'Mlen = 0', 'Msg = \n')))
             ok = got_wd == want and got_ossl == want and \
                 normalised(wd_path) == normalised(ossl_path)
+            # (wall times: information for the benchmark table, not checked)
             print('%-22s %3d answers (%d empty messages): crypto_wd_sec %s, crypto_openssl %s'
+                  ' (%.2f s, %.2f s)'
                   % (fname, len(want), empty,
                      'right' if got_wd == want else 'WRONG (%d of %d right)' % (
                          sum(a == b for a, b in zip(got_wd, want)), len(want)),
-                     'right' if got_ossl == want else 'WRONG'))
+                     'right' if got_ossl == want else 'WRONG',
+                     secs['hisi_sec0', fname], secs['crypto_openssl', fname]))
             if not ok:
                 fails += 1
                 for i, (w, g) in enumerate(zip(want, got_wd + [None] * len(want))):
