@@ -10,7 +10,8 @@
 #   build, suite "arm64" under qemu-aarch64). Ends with "N passed, N failed";
 #   exits non-zero on any failure.
 #
-# Environment: WD_TEST_SUITES="unit dpdk" limits the normal build's suites.
+# Environment: WD_TEST_SUITES="unit dpdk" limits the normal build's suites (and
+# runs the arm64 tier only when it names "arm64").
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
