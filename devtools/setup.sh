@@ -9,7 +9,8 @@
 #  3. fetches (never installs) the Debian kernel image matching the
 #     installed linux-headers-amd64, for the QEMU test tier;
 #  4. extracts the kernel's checkpatch.pl for the style checks;
-#  5. builds the tree and runs the main job (unless --no-run).
+#  5. makes the arm64 root (devtools/arm64-root) for the arm64 tier;
+#  6. builds the tree and runs the main job (unless --no-run).
 # A second run with nothing changed does no network access.
 
 set -eu
@@ -52,7 +53,7 @@ libnuma-dev python3-pyelftools libssl-dev linux-headers-amd64 linux-source-6.1
 qemu-system-x86 busybox-static cpio kmod dpkg-dev xz-utils clang llvm
 libclang-rt-14-dev strace pycodestyle python3 uuid-runtime iproute2 dpdk-doc
 mount openssl procps udev gnuplot-nox iputils-ping netcat-openbsd ethtool tcpdump
-debhelper dh-dkms lintian mmdebstrap"
+debhelper dh-dkms lintian mmdebstrap gcc-aarch64-linux-gnu qemu-user"
 
 [ "$(id -u)" = 0 ] || die "run as root (installs packages and /etc/apt sources)"
 
@@ -189,6 +190,10 @@ else
 		'*/scripts/const_structs.checkpatch'
 	touch "$cp_dir/STAMP"
 fi
+
+# --- 6. arm64 root for the cross build and the qemu-aarch64 tier ------------
+# Debian's arm64 packages (DPDK of the host's version), unpacked once.
+"$top/devtools/arm64-root" --quiet >/dev/null || die "devtools/arm64-root failed"
 
 if [ "$run" = 1 ]; then
 	exec "$top/devtools/main-job"

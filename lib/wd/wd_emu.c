@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wd_arch.h"
 #include "wd_emu.h"
 #include "wd_iova.h"
 #include "wd_parse.h"
@@ -528,7 +529,7 @@ engine_main(void *arg)
 			continue;
 		}
 		if (empty++ % CLOCK_EVERY != 0) {
-			__builtin_ia32_pause();
+			wd_cpu_relax();
 			continue;
 		}
 		if (empty == 1)
