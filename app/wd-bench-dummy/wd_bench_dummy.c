@@ -12,6 +12,7 @@
  */
 
 #include <errno.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
@@ -98,16 +99,75 @@ bench_memcpy(uint8_t *src, uint8_t *dst, size_t size, unsigned int burst, double
 	return r;
 }
 
+/* Nanoseconds the emulated engine thread ("wd-emu-*") has run, or -1. */
+static long long
+engine_ns(void)
+{
+	char path[300], comm[32];
+	struct dirent *e;
+	long long ns = -1;
+	DIR *dir;
+	FILE *f;
+
+	dir = opendir("/proc/self/task");
+	if (dir == NULL)
+		return -1;
+	while (ns < 0 && (e = readdir(dir)) != NULL) {
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm", e->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) == NULL || strncmp(comm, "wd-emu-", 7) != 0) {
+			fclose(f);
+			continue;
+		}
+		fclose(f);
+		snprintf(path, sizeof(path), "/proc/self/task/%s/schedstat", e->d_name);
+		f = fopen(path, "r");
+		if (f != NULL && fscanf(f, "%lld", &ns) != 1)
+			ns = -1;
+		if (f != NULL)
+			fclose(f);
+	}
+	closedir(dir);
+	return ns;
+}
+
+/* One copy, then @secs seconds without requests: the engine's CPU share. */
+static int
+idle_cost(struct wd_queue *q, uint8_t *src, uint8_t *dst, double secs)
+{
+	struct timespec ts = { (time_t)secs, (long)((secs - (time_t)secs) * 1e9) };
+	struct result w = bench_wd(q, src, dst, 64, 1, 0.01);
+	long long a, b;
+
+	if (w.errors != 0)
+		return 1;
+	/* the engine's polling after the last request is part of the cost */
+	a = engine_ns();
+	nanosleep(&ts, NULL);
+	b = engine_ns();
+	if (a < 0 || b < 0) {
+		fprintf(stderr, "wd-bench-dummy: no engine thread (wd-emu-*) to measure\n");
+		return 1;
+	}
+	printf("idle engine: %.3f ms of CPU in %.1f s (%.3f%% of a core)\n", (b - a) / 1e6,
+	       secs, (double)(b - a) / (secs * 1e7));
+	return 0;
+}
+
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: wd-bench-dummy [--time MS] [--cpu N] [--dev NAME]\n"
+		"Usage: wd-bench-dummy [--time MS] [--cpu N] [--dev NAME] [--idle S]\n"
 		"Copy ops/s and GB/s of a wd_dummy_v1 queue against memcpy() on the same\n"
 		"core, for 64 B..64 KiB and bursts of 1 and 32, printed as a table.\n\n"
 		"  --time MS   duration of each measurement (default 300)\n"
 		"  --cpu N     run on CPU N (default 0; -1: do not pin)\n"
-		"  --dev NAME  use this device\n\n"
+		"  --dev NAME  use this device\n"
+		"  --idle S    instead: one copy, then S seconds without requests; print\n"
+		"              the CPU time the emulated engine used meanwhile\n\n"
 		"Without WD_EMU set, WD_EMU=wd_dummy_v1:1:cpu=1 is used: the emulated engine\n"
 		"polls on CPU 1 (add WD_EMU_ENGINE_RT=1 for SCHED_FIFO).\n");
 }
@@ -121,19 +181,20 @@ main(int argc, char **argv)
 		{ "time", required_argument, NULL, 't' },
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "dev", required_argument, NULL, 'd' },
+		{ "idle", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct wd_capa capa = { .alg = "memcpy", .numa_node = WD_NUMA_ANY };
 	size_t span = 32 * 65536, si;
-	double secs = 0.3;
+	double secs = 0.3, idle = 0;
 	int cpu = 0, c, rc = 0;
 	unsigned int bi;
 	uint8_t *src, *dst;
 	struct wd_queue q;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "t:c:d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:c:d:i:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			secs = strtod(optarg, &end) / 1000.0;
@@ -150,6 +211,13 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'd': capa.dev = optarg; break;
+		case 'i':
+			idle = strtod(optarg, &end);
+			if (*end != '\0' || idle <= 0 || idle > 3600) {
+				fprintf(stderr, "wd-bench-dummy: bad --idle '%s'\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -177,6 +245,10 @@ main(int argc, char **argv)
 	}
 	printf("device %s (%s), WD_EMU=%s, app CPU %d, %.0f ms per cell\n", q.dev_name,
 	       q.emulated ? "emulated" : "kernel", getenv("WD_EMU"), cpu, secs * 1000);
+	if (idle > 0) {
+		rc = idle_cost(&q, src, dst, idle);
+		goto out;
+	}
 	printf("%8s %5s %12s %9s %12s %9s %8s\n", "size", "burst", "wd Mops/s", "wd GB/s",
 	       "cpu Mops/s", "cpu GB/s", "wd/cpu");
 	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
@@ -194,6 +266,7 @@ main(int argc, char **argv)
 			}
 		}
 	}
+out:
 	wd_mem_unshare(&q, src, span);
 	wd_mem_unshare(&q, dst, span);
 	wd_release_queue(&q);

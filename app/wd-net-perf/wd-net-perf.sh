@@ -6,7 +6,8 @@
 # ring pairs on a pair wire) against Debian's net_memif and net_ring pairs
 # in the same run, at 64 B and 1518 B. Layout on 2 CPUs: testpmd's main
 # lcore on CPU 0 (interactive: it sleeps in read()), its one forwarding
-# lcore on CPU 1, the emulated engine pinned to CPU 0. Prints Mpps
+# lcore on CPU 1, the emulated engine where the wd bus places it (CPU 0,
+# the main lcore's, SCHED_FIFO: doc/guides/buses/wd.rst). Prints Mpps
 # (frames forwarded per second, both directions) and the forwarding
 # core's cycles per packet.
 #
@@ -19,7 +20,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-3}
 bursts=${2:-8}
 export WD_SYSFS_ROOT=/nonexistent
-export WD_EMU=hisi_hns_v1:1:queues=2:wire=pair:cpu=0
+export WD_EMU=hisi_hns_v1:1:queues=2:wire=pair
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

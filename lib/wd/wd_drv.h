@@ -73,9 +73,8 @@ int wd_mem_node(const void *addr);
  * Where the emulated devices' engine threads run when WD_EMU does not say
  * (cpu=, WD_EMU_ENGINE_CPU): on the @p n CPUs in @p cpus (n 0: anywhere).
  * @p shared: those CPUs also run the application's polling threads, so an
- * engine runs SCHED_FIFO (when permitted) and polls 20 us instead of 200 us
- * before it sleeps; WD_EMU_ENGINE_RT (0/1) and WD_EMU_ENGINE_SPIN_US
- * override. For
+ * engine runs SCHED_FIFO (when permitted; WD_EMU_ENGINE_RT=0/1 overrides).
+ * For
  * frameworks that know the application's threads (the DPDK bus); engines
  * already running keep their place.
  */

@@ -41,7 +41,6 @@
 #define ALIGN64(x)	(((x) + 63) & ~(size_t)63)
 #define POLL_BUDGET	64
 #define ENGINE_SPIN_NS	(200 * 1000)	/* default: polling after the last work */
-#define SHARED_SPIN_NS	(20 * 1000)	/* on an application's CPU: less */
 #define CLOCK_EVERY	64		/* empty rounds between clock reads */
 #define MAX_SLEEP_NS	(100 * 1000 * 1000ull)	/* longest sleep (a wake-up lost) */
 #define NAP_NS		(500 * 1000)	/* longest sleep without futex_waitv */
@@ -422,7 +421,7 @@ engine_setup(struct wd_emu_dev *d)
 		WD_WARN("%s: cannot pin the engine to CPU %d%s", d->name,
 			d->cpu >= 0 ? d->cpu : -1, d->cpu >= 0 ? "" : " (the framework's set)");
 	pthread_mutex_unlock(&place.lock);
-	/* On CPUs the application polls on: run at once, wait idle briefly. */
+	/* On CPUs the application polls on: run as soon as work comes. */
 	want_rt = rt != NULL ? strcmp(rt, "1") == 0 : shared;
 	if (want_rt && pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp) != 0) {
 		if (rt != NULL)
@@ -432,7 +431,7 @@ engine_setup(struct wd_emu_dev *d)
 			WD_INFO("%s: engine shares an application CPU without SCHED_FIFO "
 				"(needs CAP_SYS_NICE): it gets a fair share only", d->name);
 	}
-	d->spin_ns = shared ? SHARED_SPIN_NS : ENGINE_SPIN_NS;
+	d->spin_ns = ENGINE_SPIN_NS;
 	if (wd_parse_long(getenv("WD_EMU_ENGINE_SPIN_US"), 0, 1000000, &v) == 0)
 		d->spin_ns = (uint64_t)v * 1000;
 }
@@ -515,17 +514,22 @@ engine_main(void *arg)
 	struct wd_emu_dev *d = arg;
 	unsigned int empty = 0;
 	uint64_t idle_since = 0;
+	int slept = 0;
 
 	engine_setup(d);
 	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
 		if (engine_poll(d) != 0) {
 			empty = 0;
+			slept = 0;
 			continue;
 		}
 		/* Idle: keep polling for spin_ns (a request that follows its
-		 * predecessor closely is served at once), then sleep. */
-		if (d->spin_ns == 0) {
+		 * predecessor closely is served at once), then sleep; woken
+		 * for nothing (a timeout, another queue's list change), sleep
+		 * again at once. */
+		if (d->spin_ns == 0 || slept) {
 			engine_sleep(d);
+			slept = 1;
 			continue;
 		}
 		if (empty++ % CLOCK_EVERY != 0) {
@@ -537,6 +541,7 @@ engine_main(void *arg)
 		else if (now_ns() - idle_since >= d->spin_ns) {
 			engine_sleep(d);
 			empty = 0;
+			slept = 1;
 		}
 	}
 	return NULL;
