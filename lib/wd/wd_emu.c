@@ -293,26 +293,24 @@ dom_init(void)
 	pthread_atfork(NULL, NULL, emu_atfork_child);
 }
 
-/* Read lock held (engine context). */
+/* Read lock held (engine context: only the engine uses eq->hint). */
 static void *
-dom_translate(uint64_t iova, size_t len)
+dom_translate(const struct wd_emu_queue *eq, uint64_t iova, size_t len)
 {
-	static __thread struct wd_iova_hint hint;	/* per engine thread */
-
-	return wd_iova_translate(&dom.table, iova, len, &hint);
+	return wd_iova_translate(&dom.table, iova, len, eq->hint);
 }
 
 void *
 wd_emu_dma_ptr(const struct wd_emu_queue *eq, uint64_t iova, size_t len)
 {
-	return dom_translate(iova, len);
+	return dom_translate(eq, iova, len);
 }
 
 int
 wd_emu_dma_copy(const struct wd_emu_queue *eq, uint64_t dst, uint64_t src, size_t len)
 {
-	void *d = dom_translate(dst, len);
-	void *s = dom_translate(src, len);
+	void *d = dom_translate(eq, dst, len);
+	void *s = dom_translate(eq, src, len);
 	struct iovec liov, riov;
 
 	if (d != NULL && s != NULL) {
@@ -336,7 +334,7 @@ wd_emu_dma_copy(const struct wd_emu_queue *eq, uint64_t dst, uint64_t src, size_
 int
 wd_emu_dma_fill(const struct wd_emu_queue *eq, uint64_t dst, uint64_t pattern, size_t len)
 {
-	char *d = dom_translate(dst, len);
+	char *d = dom_translate(eq, dst, len);
 	uint64_t chunk[512];
 	struct iovec liov, riov;
 	size_t i, n;
@@ -622,9 +620,10 @@ emu_open(struct wd_queue *q, const struct wd_dev_info *info, const struct wd_typ
 			break;
 	if (alg == NULL)
 		return -ENODEV;
-	eq = calloc(1, sizeof(*eq));
+	eq = calloc(1, sizeof(*eq) + sizeof(*eq->hint));
 	if (eq == NULL)
 		return -ENOMEM;
+	eq->hint = (struct wd_iova_hint *)(eq + 1);
 	eq->dev = d;
 	eq->depth = d->depth;
 	eq->type = type;

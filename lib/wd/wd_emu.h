@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 struct wd_emu_dev;
+struct wd_iova_hint;
 
 struct wd_emu_queue {
 	struct wd_emu_dev *dev;
@@ -29,6 +30,7 @@ struct wd_emu_queue {
 	unsigned int type;	/* the queue's type: index in the model's algs[] */
 	int share_all;		/* untranslated IOVAs are process addresses */
 	uint32_t *notify;	/* 1 while the engine sleeps (wd_notify.h) */
+	struct wd_iova_hint *hint;	/* the engine's last translations for this queue */
 	void *model_priv;
 	struct wd_emu_queue *next;
 };
