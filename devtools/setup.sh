@@ -7,9 +7,12 @@
 #  2. fetches the DPDK driver-SDK headers Debian leaves out, from Debian's
 #     own dpdk source package of exactly the installed version;
 #  3. fetches (never installs) the Debian kernel image matching the
-#     installed linux-headers-amd64, for the QEMU test tier;
+#     installed linux-headers-amd64, for the QEMU test tier, and the arm64
+#     image and headers of the same version with busybox-static:arm64 and
+#     the mdev core's sources, for the arm64 kernel tier;
 #  4. extracts the kernel's checkpatch.pl for the style checks;
-#  5. builds the tree and runs the main job (unless --no-run).
+#  5. makes the arm64 root (devtools/arm64-root) for the arm64 tier;
+#  6. builds the tree and runs the main job (unless --no-run).
 # A second run with nothing changed does no network access.
 
 set -eu
@@ -52,9 +55,9 @@ libnuma-dev python3-pyelftools libssl-dev linux-headers-amd64 linux-source-6.1
 qemu-system-x86 busybox-static cpio kmod dpkg-dev xz-utils clang llvm
 libclang-rt-14-dev strace pycodestyle python3 uuid-runtime iproute2 dpdk-doc
 mount openssl procps udev gnuplot-nox iputils-ping netcat-openbsd ethtool tcpdump
-debhelper dh-dkms lintian mmdebstrap"
-# the arm64 kernel tier: a cross compiler for kmod/ and the arm64 system emulator
-PACKAGES="$PACKAGES gcc-aarch64-linux-gnu qemu-system-arm"
+debhelper dh-dkms lintian mmdebstrap gcc-aarch64-linux-gnu qemu-user"
+# the arm64 kernel tier: the arm64 system emulator
+PACKAGES="$PACKAGES qemu-system-arm"
 
 [ "$(id -u)" = 0 ] || die "run as root (installs packages and /etc/apt sources)"
 
@@ -252,6 +255,10 @@ else
 		'*/scripts/const_structs.checkpatch'
 	touch "$cp_dir/STAMP"
 fi
+
+# --- 6. arm64 root for the cross build and the qemu-aarch64 tier ------------
+# Debian's arm64 packages (DPDK of the host's version), unpacked once.
+"$top/devtools/arm64-root" --quiet >/dev/null || die "devtools/arm64-root failed"
 
 if [ "$run" = 1 ]; then
 	exec "$top/devtools/main-job"
