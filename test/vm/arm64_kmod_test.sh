@@ -13,14 +13,9 @@
 set -u
 top=$1
 build=$2
-cache=${WD_CACHE:-$top/.deps}
-skip() { echo "SKIP: vm-arm64-kmod: $*"; exit 77; }
-command -v qemu-system-aarch64 >/dev/null ||
-	skip "qemu-system-aarch64 missing (package qemu-system-arm; devtools/setup.sh)"
-[ -f "$cache/arm64-kernel/VERSION" ] ||
-	skip "no arm64 kernel in $cache/arm64-kernel (devtools/setup.sh)"
-[ -x "${WD_ARM64_ROOT:-$cache/arm64-root/root}/bin/bash" ] ||
-	skip "no arm64 root in ${WD_ARM64_ROOT:-$cache/arm64-root/root} (devtools/arm64-root)"
+# shellcheck source=arm64_prereq.sh
+. "$top/test/vm/arm64_prereq.sh"
+arm64_prereq vm-arm64-kmod
 
 export WD_KO_DIR=$build/kmod/arm64
 export WD_KMOD_TEST=$build/test/vm/wd_kmod_test-arm64
