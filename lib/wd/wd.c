@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wd_arch.h"
 #include "wd_private.h"
 
 #ifndef MPOL_F_NODE
@@ -490,7 +491,7 @@ poll_wait(unsigned int round)
 	struct timespec ts = { 0, 10000 };
 
 	if (round < 256)
-		__builtin_ia32_pause();
+		wd_cpu_relax();
 	else
 		nanosleep(&ts, NULL);
 }

@@ -56,7 +56,7 @@ dummy_init(struct wd_queue *q)
 	r->errors_seen = wd_dummy_reg_read(r, WD_DUMMY_REG_ERRORS);
 	r->clean = r->ci;
 	q->impl->depth = depth;
-	__atomic_store_n(&r->regs[WD_DUMMY_REG_ENABLE / 4], 1, __ATOMIC_RELEASE);
+	wd_write32(&r->regs[WD_DUMMY_REG_ENABLE / 4], 1);
 	return 0;
 }
 
@@ -66,7 +66,7 @@ dummy_uninit(struct wd_queue *q)
 	struct dummy_q *dq = wd_queue_drv_priv(q);
 
 	if (dq->ring.regs != NULL)
-		__atomic_store_n(&dq->ring.regs[WD_DUMMY_REG_ENABLE / 4], 0, __ATOMIC_RELEASE);
+		wd_write32(&dq->ring.regs[WD_DUMMY_REG_ENABLE / 4], 0);
 	free(dq->msgs);
 	dq->msgs = NULL;
 }

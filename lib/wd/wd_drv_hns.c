@@ -28,7 +28,7 @@ struct hns_q {
 static void
 reg_write(struct wd_hns_ring *r, unsigned int off, uint32_t v)
 {
-	__atomic_store_n(&r->regs[off / 4], v, __ATOMIC_RELEASE);
+	wd_write32(&r->regs[off / 4], v);
 }
 
 static uint64_t
@@ -203,8 +203,7 @@ wd_hns_stats(struct wd_queue *q, uint64_t st[HNS_NB_STATS])
 	unsigned int i;
 
 	for (i = 0; i < HNS_NB_STATS; i++)
-		st[i] = __atomic_load_n((const uint64_t *)(regs + HNS_STAT_TX_PKTS + 8 * i),
-					__ATOMIC_RELAXED);
+		st[i] = wd_read64_relaxed(regs + HNS_STAT_TX_PKTS + 8 * i);
 }
 
 /* --- messages ------------------------------------------------------------ */

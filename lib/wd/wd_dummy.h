@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "wd.h"
+#include "wd_arch.h"
 #include "wd_dummy_v1.h"
 
 #ifdef __cplusplus
@@ -69,7 +70,7 @@ struct wd_dummy_ring *wd_dummy_ring(struct wd_queue *q);
 static inline uint32_t
 wd_dummy_reg_read(const struct wd_dummy_ring *r, unsigned int off)
 {
-	return __atomic_load_n(&r->regs[off / 4], __ATOMIC_ACQUIRE);
+	return wd_read32(&r->regs[off / 4]);
 }
 
 /** Descriptors written and not yet retired. */
@@ -105,7 +106,7 @@ wd_dummy_ring_enqueue(struct wd_dummy_ring *r, uint16_t op, uint64_t src, uint64
 static inline void
 wd_dummy_ring_doorbell(struct wd_dummy_ring *r)
 {
-	__atomic_store_n(&r->regs[WD_DUMMY_REG_SQ_TAIL / 4], r->tail, __ATOMIC_RELEASE);
+	wd_write32(&r->regs[WD_DUMMY_REG_SQ_TAIL / 4], r->tail);
 }
 
 /** Status (WD_DUMMY_ST_*) of the @p i-th oldest outstanding descriptor;

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wd_arch.h"
 #include "wd_emu.h"
 #include "wd_iova.h"
 #include "wd_parse.h"
@@ -331,7 +332,7 @@ idle_sleep(unsigned int idle)
 	struct timespec ts = { 0, 1000 };
 
 	if (idle < IDLE_SPINS) {
-		__builtin_ia32_pause();
+		wd_cpu_relax();
 		return;
 	}
 	if (shift < 10)

@@ -44,6 +44,7 @@
 #include <linux/if_tun.h>
 
 #include "hisi_hns_v1.h"
+#include "wd_arch.h"
 #include "wd_emu.h"
 #include "wd_hns.h"
 #include "wd_private.h"
@@ -178,7 +179,7 @@ rx_lock(struct hns_eq *h)
 {
 	while (__atomic_exchange_n(&h->rx_lock, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&h->rx_lock, __ATOMIC_RELAXED))
-			__builtin_ia32_pause();
+			wd_cpu_relax();
 }
 
 static inline void

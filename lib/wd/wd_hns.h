@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "wd.h"
+#include "wd_arch.h"
 #include "hisi_hns_v1.h"
 
 #ifdef __cplusplus
@@ -92,8 +93,7 @@ void wd_hns_stats(struct wd_queue *q, uint64_t st[HNS_NB_STATS]);
 static inline uint64_t
 wd_hns_stats_one(struct wd_queue *q, unsigned int off)
 {
-	return __atomic_load_n((const uint64_t *)((const char *)wd_hns_ring(q)->regs + off),
-			       __ATOMIC_RELAXED);
+	return wd_read64_relaxed((const volatile char *)wd_hns_ring(q)->regs + off);
 }
 
 /** Fetch a line for writing (a BD shared with the device): PREFETCHW on
@@ -109,10 +109,27 @@ wd_hns_prefetchw(const void *p)
 #endif
 }
 
+/** A register read (status, indexes): later accesses to the rings do not
+ *  pass it. */
 static inline uint32_t
 wd_hns_reg_read(const struct wd_hns_ring *r, unsigned int off)
 {
-	return __atomic_load_n(&r->regs[off / 4], __ATOMIC_ACQUIRE);
+	return wd_read32(&r->regs[off / 4]);
+}
+
+/**
+ * Add @p n to a count register (HNS_TX_TAIL, HNS_RX_HEAD; HNS_RX_FBDNUM
+ * with -n). The hisi_hns_v1 engines (the in-process model and wd_hns.ko)
+ * keep the registers page in memory they poll and take a count register
+ * whole with an atomic exchange, so the add must be an atomic
+ * read-modify-write there, with release order: the BDs written before it
+ * are seen first. (A hardware HNS adds the value written to its TAIL/HEAD
+ * itself; the write would be wd_write32() of @p n.)
+ */
+static inline void
+wd_hns_reg_add(struct wd_hns_ring *r, unsigned int off, uint32_t n)
+{
+	__atomic_fetch_add((uint32_t *)(uintptr_t)&r->regs[off / 4], n, __ATOMIC_RELEASE);
 }
 
 /** 1 when the wire is up. */
@@ -177,7 +194,7 @@ wd_hns_tx_doorbell(struct wd_hns_ring *r)
 	if (n == 0)
 		return;
 	r->tx_rung = r->tx_use;
-	__atomic_fetch_add(&r->regs[HNS_TX_TAIL / 4], n, __ATOMIC_RELEASE);
+	wd_hns_reg_add(r, HNS_TX_TAIL, n);
 }
 
 /** BDs the device has finished with since tx_clean (their buffers may be
@@ -232,7 +249,7 @@ wd_hns_rx_doorbell(struct wd_hns_ring *r)
 	if (n == 0)
 		return;
 	r->rx_rung = r->rx_use;
-	__atomic_fetch_add(&r->regs[HNS_RX_HEAD / 4], n, __ATOMIC_RELEASE);
+	wd_hns_reg_add(r, HNS_RX_HEAD, n);
 }
 
 /** Filled BDs waiting at rx_clean. */
@@ -285,7 +302,7 @@ wd_hns_rx_take(struct wd_hns_ring *r, uint32_t n)
 	if (n == 0)
 		return;
 	r->rx_clean += n;
-	__atomic_fetch_sub(&r->regs[HNS_RX_FBDNUM / 4], n, __ATOMIC_RELAXED);
+	wd_hns_reg_add(r, HNS_RX_FBDNUM, -n);
 }
 
 /** BDs of the frame whose first BD is @p d (BUFNUM + 1). */

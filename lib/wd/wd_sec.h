@@ -18,6 +18,7 @@
 
 #include "hisi_sec_v1.h"
 #include "wd.h"
+#include "wd_arch.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -120,13 +121,13 @@ struct wd_sec_ring *wd_sec_ring(struct wd_queue *q);
 static inline uint32_t
 wd_sec_reg_read(const struct wd_sec_ring *r, unsigned int off)
 {
-	return __atomic_load_n(&r->regs[off / 4], __ATOMIC_ACQUIRE);
+	return wd_read32(&r->regs[off / 4]);
 }
 
 static inline void
 wd_sec_reg_write(struct wd_sec_ring *r, unsigned int off, uint32_t v)
 {
-	__atomic_store_n(&r->regs[off / 4], v, __ATOMIC_RELEASE);
+	wd_write32(&r->regs[off / 4], v);
 }
 
 /** BDs submitted and not yet returned. */

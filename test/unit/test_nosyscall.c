@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "wd.h"
+#include "wd_arch.h"
 #include "wd_dummy.h"
 #include "wd_test.h"
 
@@ -31,6 +32,10 @@ static int trapped;
 static int last_nr = -1;
 static int phase;	/* 1: in the loop, 2: loop done, 3: control done */
 static int loop_traps, control_traps, copy_errors, setup_rc;
+/* Under a user-mode emulator (WD_TEST_EMULATOR, set by the cross build's
+ * test definitions) seccomp filters cannot be installed: qemu-user refuses
+ * them (EINVAL), as they would bind the emulator. The rounds still run. */
+static const char *emulator;
 
 static void
 on_sigsys(int sig, siginfo_t *si, void *ctx)
@@ -68,7 +73,10 @@ datapath(void *arg)
 	int i, rc;
 
 	setup_rc = trap_all_syscalls();
-	if (setup_rc != 0) {
+	if (setup_rc == -EINVAL && emulator != NULL) {
+		printf("SKIP the system call count: %s does not emulate seccomp filters\n",
+		       emulator);
+	} else if (setup_rc != 0) {
 		__atomic_store_n(&phase, 3, __ATOMIC_RELEASE);
 		return NULL;
 	}
@@ -91,7 +99,7 @@ datapath(void *arg)
 	__atomic_store_n(&phase, 3, __ATOMIC_RELEASE);
 	/* Leaving would make system calls: park until the process exits. */
 	for (;;)
-		__builtin_ia32_pause();
+		wd_cpu_relax();
 	return NULL;
 }
 
@@ -107,6 +115,7 @@ main(void)
 
 	setenv("WD_SYSFS_ROOT", "/nonexistent", 1);
 	setenv("WD_EMU", "wd_dummy_v1:1", 1);
+	emulator = getenv("WD_TEST_EMULATOR");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_sigsys;
 	sa.sa_flags = SA_SIGINFO;
@@ -123,13 +132,19 @@ main(void)
 	pthread_create(&t, NULL, datapath, &q);
 	while (__atomic_load_n(&phase, __ATOMIC_ACQUIRE) != 3)
 		nanosleep(&ts, NULL);
-	CHECK(setup_rc == 0, "cannot install the seccomp filter: %s", strerror(-setup_rc));
 	CHECK(copy_errors == 0, "%d copies failed", copy_errors);
-	CHECK(loop_traps == 0, "%d system calls in %d send/recv rounds (last nr %d)",
-	      loop_traps, ROUNDS, last_nr);
-	CHECK(control_traps == 1, "the filter missed a deliberate getppid(): %d",
-	      control_traps);
-	printf("%d send/recv rounds, %d system calls on the data path\n", ROUNDS, loop_traps);
+	if (setup_rc == -EINVAL && emulator != NULL) {
+		printf("%d send/recv rounds (system calls not counted)\n", ROUNDS);
+	} else {
+		CHECK(setup_rc == 0, "cannot install the seccomp filter: %s",
+		      strerror(-setup_rc));
+		CHECK(loop_traps == 0, "%d system calls in %d send/recv rounds (last nr %d)",
+		      loop_traps, ROUNDS, last_nr);
+		CHECK(control_traps == 1, "the filter missed a deliberate getppid(): %d",
+		      control_traps);
+		printf("%d send/recv rounds, %d system calls on the data path\n", ROUNDS,
+		       loop_traps);
+	}
 	/* exit_group from this thread ends the parked one; no cleanup. */
 	rc = wd_test_done("test_nosyscall");
 	fflush(stdout);

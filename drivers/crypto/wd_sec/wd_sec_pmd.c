@@ -9,6 +9,7 @@
  * completions come back in submission order. No system call per burst.
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
