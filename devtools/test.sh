@@ -6,8 +6,9 @@
 #   set-up (quiet when nothing is missing), the normal build and the
 #   ASan+UBSan build, then every meson test suite of the normal build
 #   (unit, dpdk, style, build, package, vm) and the user-space suites again under
-#   the sanitizers. Ends with "N passed, N failed"; exits non-zero on any
-#   failure.
+#   the sanitizers, then the arm64 tier (devtools/build-arm64 --test: cross
+#   build, suite "arm64" under qemu-aarch64). Ends with "N passed, N failed";
+#   exits non-zero on any failure.
 #
 # Environment: WD_TEST_SUITES="unit dpdk" limits the normal build's suites.
 set -u
@@ -93,6 +94,28 @@ if meson test -C build-asan --list 2>/dev/null | grep -q '^wrapdrive:unit'; then
 else
 	echo "(no unit tests yet)"
 fi
+
+# The arm64 tier: cross build, then the "arm64" suite under qemu-aarch64
+# (devtools/build-arm64; a SKIP line says what is missing where it cannot
+# run). Part of the whole run, or of WD_TEST_SUITES when it names arm64.
+case " ${suites:-arm64} " in
+*" arm64 "*)
+	echo "== arm64 (cross build, tests under qemu-aarch64)"
+	devtools/build-arm64 --test >"$log/arm64" 2>&1
+	rc=$?
+	if [ $rc = 77 ]; then
+		grep '^SKIP' "$log/arm64"
+		skipped=$((skipped + 1))
+	elif ! grep -q '^arm64 build: OK' "$log/arm64"; then
+		cat "$log/arm64"
+		step_fail "arm64 build"
+	else
+		sed -n '/^arm64 build: OK/,$p' "$log/arm64"
+		passed=$((passed + 1))
+		count "$log/arm64"
+	fi
+	;;
+esac
 
 echo
 [ $skipped = 0 ] || echo "($skipped skipped)"
