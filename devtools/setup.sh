@@ -7,7 +7,9 @@
 #  2. fetches the DPDK driver-SDK headers Debian leaves out, from Debian's
 #     own dpdk source package of exactly the installed version;
 #  3. fetches (never installs) the Debian kernel image matching the
-#     installed linux-headers-amd64, for the QEMU test tier;
+#     installed linux-headers-amd64, for the QEMU test tier, and the arm64
+#     image and headers of the same version with busybox-static:arm64 and
+#     the mdev core's sources, for the arm64 kernel tier;
 #  4. extracts the kernel's checkpatch.pl for the style checks;
 #  5. makes the arm64 root (devtools/arm64-root) for the arm64 tier;
 #  6. builds the tree and runs the main job (unless --no-run).
@@ -54,6 +56,8 @@ qemu-system-x86 busybox-static cpio kmod dpkg-dev xz-utils clang llvm
 libclang-rt-14-dev strace pycodestyle python3 uuid-runtime iproute2 dpdk-doc
 mount openssl procps udev gnuplot-nox iputils-ping netcat-openbsd ethtool tcpdump
 debhelper dh-dkms lintian mmdebstrap gcc-aarch64-linux-gnu qemu-user"
+# the arm64 kernel tier: the arm64 system emulator
+PACKAGES="$PACKAGES qemu-system-arm"
 
 [ "$(id -u)" = 0 ] || die "run as root (installs packages and /etc/apt sources)"
 
@@ -176,10 +180,71 @@ else
 	rm -rf "$work"
 fi
 
-# --- 5. checkpatch.pl from Debian's linux-source-6.1 --------------------------
-cp_dir=$cache/checkpatch
+# --- 4b. the same kernel for arm64: image, headers, busybox, mdev ---------------
+# The arm64 kernel tier (devtools/vm-run --arch arm64, kmod/arm64): Debian's
+# arm64 image and headers of the version above and busybox-static:arm64,
+# downloaded from the machine's apt sources and unpacked, never installed.
+# The headers' Makefile and kbuild links are pointed at the unpacked common
+# headers and the host's (amd64) linux-kbuild-6.1, so kmod/ cross-builds
+# with gcc-aarch64-linux-gnu. Debian's arm64 config leaves out VFIO_MDEV:
+# its sources are taken from linux-source-6.1 and built with kmod/.
+akabi=${kabi%-amd64}-arm64
+akimg=$cache/arm64-kernel
+if [ "$(cat "$akimg/VERSION" 2>/dev/null)" = "$akabi $kver" ]; then
+	info "arm64 kernel image and headers $akabi ($kver) present"
+else
+	say "fetching linux-image-$akabi, its headers and busybox-static for arm64 (unpacked)"
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		dpkg --add-architecture arm64
+		apt_updated=0
+	fi
+	if [ "$apt_updated" = 0 ] ||
+		! apt-cache show "linux-headers-$akabi:arm64=$kver" >/dev/null 2>&1; then
+		apt-get update -q >/dev/null
+		apt_updated=1
+	fi
+	work=$(mktemp -d "$cache/.akimg.XXXXXX")
+	(cd "$work" && apt-get download -q "linux-image-$akabi-unsigned:arm64=$kver" \
+		"linux-headers-$akabi:arm64=$kver" "linux-headers-${kabi%-amd64}-common=$kver" \
+		busybox-static:arm64 >/dev/null 2>&1) ||
+		die "apt-get download of the arm64 kernel $akabi ($kver) or busybox-static:arm64 failed"
+	rm -rf "$akimg.new" && mkdir -p "$akimg.new"
+	for deb in "$work"/*.deb; do
+		case "$deb" in
+		*/busybox-static_*) dpkg -x "$deb" "$work/busybox" ;;
+		*) dpkg -x "$deb" "$akimg.new/root" ;;
+		esac
+	done
+	cp "$work/busybox/bin/busybox" "$akimg.new/busybox"
+	hdr=$akimg.new/root/usr/src/linux-headers-$akabi
+	printf 'include $(dir $(lastword $(MAKEFILE_LIST)))../linux-headers-%s-common/Makefile\n' \
+		"${kabi%-amd64}" >"$hdr/Makefile"
+	for l in "$hdr/scripts" "$hdr/tools" "${hdr%-arm64}-common/scripts" \
+		"${hdr%-arm64}-common/tools"; do
+		rm -f "$l" && ln -s "/usr/lib/linux-kbuild-6.1/${l##*/}" "$l"
+	done
+	depmod -b "$akimg.new/root" "$akabi"
+	ln -s "root/boot/vmlinuz-$akabi" "$akimg.new/vmlinuz"
+	ln -s "root/usr/src/linux-headers-$akabi" "$akimg.new/build"
+	echo "$akabi $kver" >"$akimg.new/VERSION"
+	rm -rf "$akimg" && mv "$akimg.new" "$akimg"
+	rm -rf "$work"
+fi
+# mdev's sources, for kernels configured without it (kmod/arm64)
 src_tar=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
 [ -n "$src_tar" ] || die "linux-source-6.1 tarball missing"
+if [ -f "$akimg/mdev/STAMP" ] && [ "$akimg/mdev/STAMP" -nt "$src_tar" ]; then
+	info "mdev sources present"
+else
+	say "extracting drivers/vfio/mdev from $src_tar"
+	rm -rf "$akimg/mdev" && mkdir -p "$akimg/mdev"
+	tar -xf "$src_tar" -C "$akimg/mdev" --strip-components=4 --wildcards \
+		'*/drivers/vfio/mdev/*.[ch]'
+	touch "$akimg/mdev/STAMP"
+fi
+
+# --- 5. checkpatch.pl from Debian's linux-source-6.1 --------------------------
+cp_dir=$cache/checkpatch
 if [ -f "$cp_dir/checkpatch.pl" ] && [ "$cp_dir/STAMP" -nt "$src_tar" ]; then
 	info "checkpatch.pl present"
 else

@@ -7,10 +7,12 @@
 # opening queues into EAL's VFIO container, hugepage memory mapped by
 # VFIO): the bus DMA scenario and Debian's dmadev_autotest on
 # dma_wd_dummy against the kernel engine. Prints PASS:/FAIL: lines.
-#   dpdk_guest.sh <repo> <build dir>
+#   dpdk_guest.sh <repo> <build dir> [all|libwd]
+# "libwd": libwd's part only (the arm64 guest, without the DPDK apps).
 set -u
 top=$1
 build=$2
+section=${3:-all}
 export WD_BUILD_DIR=$build
 unset WD_EMU WD_SYSFS_ROOT
 export LD_LIBRARY_PATH=$build/drivers/bus/wd:$build/drivers/dma/wd_dummy:$build/lib/wd
@@ -44,6 +46,7 @@ check "wd-copy of a 20000000-byte file through wd_dummy.ko" \
 	"$build/app/wd-copy/wd-copy" --verify "$TMPDIR/odd.in" "$TMPDIR/odd.out"
 rm -f "$TMPDIR/odd.in" "$TMPDIR/odd.out"
 check "no queue left after libwd" no_queues_left
+[ "$section" != libwd ] || exit 0
 
 eal="-l 0-1 -m 128 --iova-mode=va --no-pci --file-prefix=wdvm"
 # shellcheck disable=SC2086

@@ -5,13 +5,24 @@
 # Proves the VM runner: our module loads in Debian's kernel and a host DPDK
 # binary runs in the guest (exit 0); a failing guest command gives its own
 # status; a kernel WARNING gives 125 even though the command succeeded.
-#   runner_test.sh <repo> <build dir> pass|fail|warn
+#   runner_test.sh <repo> <build dir> pass|fail|warn [x86_64|arm64]
+# arm64: vm-run --arch arm64 with build/kmod/arm64's wd_vmtest.ko; the
+# arm64 root's own dpdk-test (Debian's arm64 package) in the pass case.
 set -u
 top=$1
 build=$2
 mode=$3
+arch=${4:-x86_64}
 vmrun=$top/devtools/vm-run
 mod=$build/kmod/wd_vmtest.ko
+if [ "$arch" = arm64 ]; then
+	# shellcheck source=arm64_prereq.sh
+	. "$top/test/vm/arm64_prereq.sh"
+	arm64_prereq "vm-arm64-runner-$mode"
+	mod=$build/kmod/arm64/wd_vmtest.ko
+	vmrun() { "$top/devtools/vm-run" --arch arm64 "$@"; }
+	vmrun=vmrun
+fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
