@@ -53,6 +53,7 @@ dummy_init(struct wd_queue *q)
 	r->mask = depth - 1;
 	/* Start where the device is (a fresh queue has both at 0). */
 	r->tail = wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_TAIL);
+	r->rung = r->tail;
 	r->ci = r->tail;
 	r->errors_seen = wd_dummy_reg_read(r, WD_DUMMY_REG_ERRORS);
 	r->clean = r->ci;

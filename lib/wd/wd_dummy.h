@@ -64,6 +64,7 @@ struct wd_dummy_ring {
 	uint32_t errors_seen;		/**< failed descriptors among the retired */
 	uint32_t clean;			/**< descriptors before it are known OK */
 	volatile uint32_t *notify;	/**< engine's notify word (wd_notify.h) or NULL */
+	uint32_t rung;			/**< tail at the last doorbell */
 };
 
 /** The ring of a wd_dummy_v1 queue (valid until the queue is released). */
@@ -108,6 +109,11 @@ wd_dummy_ring_enqueue(struct wd_dummy_ring *r, uint16_t op, uint64_t src, uint64
 static inline void
 wd_dummy_ring_doorbell(struct wd_dummy_ring *r)
 {
+	/* Nothing new: no store (SQ_TAIL shares a cache line with the
+	 * registers the engine writes) and no fence. */
+	if (r->tail == r->rung)
+		return;
+	r->rung = r->tail;
 	wd_write32(&r->regs[WD_DUMMY_REG_SQ_TAIL / 4], r->tail);
 	wd_notify(r->notify);
 }
@@ -189,6 +195,7 @@ static inline int
 wd_dummy_ring_reset(struct wd_dummy_ring *r)
 {
 	r->tail = wd_dummy_reg_read(r, WD_DUMMY_REG_SQ_TAIL);
+	r->rung = r->tail;
 	if (wd_dummy_ring_busy(r))
 		return -EBUSY;
 	/* idle: SQ_HEAD == SQ_TAIL, and ERRORS (written before) is final */
