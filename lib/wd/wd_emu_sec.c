@@ -936,11 +936,11 @@ sec_poll(struct wd_emu_queue *eq, unsigned int budget)
 	cq_rd = wd_emu_reg_read(eq, HISI_SEC_OUTORDER_RD_PTR) % HISI_SEC_DEPTH;
 	if (budget > BATCH)
 		budget = BATCH;
+	/* The driver wrote these BDs: their misses in parallel. */
+	for (k = 0; k < budget && (rd + k) % HISI_SEC_DEPTH != wr; k++)
+		__builtin_prefetch(&ring[(rd + k) % HISI_SEC_DEPTH]);
 	while (rd != wr && n < budget && (cq_wr + n + 1) % HISI_SEC_DEPTH != cq_rd) {
 		struct hisi_sec_bd bd = ring[rd];	/* what the driver wrote, once */
-
-		/* the next BD is on its way while this one runs */
-		__builtin_prefetch(&ring[(rd + 1) % HISI_SEC_DEPTH]);
 		w0[n] = bd.w0 & ~(HISI_SEC_W0_FLAG_M | HISI_SEC_W0_ICV_M | HISI_SEC_W0_DONE);
 		w1[n] = bd.w1 & ~HISI_SEC_W1_BD_INVALID;
 		flag[n] = exec_bd(eq, mq, &bd, n, &icv_bad[n]);

@@ -155,6 +155,20 @@ build_bd(struct wd_sec_qp *qp, struct hisi_sec_bd *bd, struct rte_crypto_op *op,
 	return RTE_CRYPTO_OP_STATUS_SUCCESS;
 }
 
+/* Up to 32 BDs (a cache line each) from slot counter @from. */
+static inline void
+prefetch_bds(const struct wd_sec_ring *r, uint32_t from, uint32_t n, int write)
+{
+	uint32_t k;
+
+	for (k = 0; k < RTE_MIN(n, 32u); k++) {
+		if (write)
+			rte_prefetch0_write(&r->bd[(from + k) % HISI_SEC_DEPTH]);
+		else
+			rte_prefetch0(&r->bd[(from + k) % HISI_SEC_DEPTH]);
+	}
+}
+
 /* Put @op on the hardware ring. Returns 0, or -1 when the ring is full. */
 static inline int
 submit(struct wd_sec_qp *qp, struct rte_crypto_op *op)
@@ -165,8 +179,6 @@ submit(struct wd_sec_qp *qp, struct rte_crypto_op *op)
 
 	if (bd == NULL)
 		return -1;
-	/* The engine wrote the next BDs last: ask for them early. */
-	rte_prefetch0_write(&r->bd[(r->tail + 2) % HISI_SEC_DEPTH]);
 	st = build_bd(qp, bd, op, r->tail % HISI_SEC_DEPTH);
 	if (likely(st == RTE_CRYPTO_OP_STATUS_SUCCESS)) {
 		op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
@@ -203,6 +215,8 @@ wd_sec_enqueue_burst(void *queue_pair, struct rte_crypto_op **ops, uint16_t nb_o
 	held = wd_sec_ring_inflight(qp->ring) + (qp->bl_tail - qp->bl_head);
 	/* back-pressure at nb_descriptors */
 	nb_ops = (uint16_t)RTE_MIN((uint32_t)nb_ops, qp->nb_desc - held);
+	/* The engine wrote these BDs last: ask for all of them at once. */
+	prefetch_bds(qp->ring, qp->ring->tail, nb_ops, 1);
 	if (unlikely(qp->bl_head != qp->bl_tail))
 		hw += backlog_drain(qp);
 	for (n = 0; n < nb_ops; n++) {
@@ -239,7 +253,6 @@ retire_one(struct wd_sec_qp *qp)
 	struct hisi_sec_bd *bd;
 	void *cookie;
 
-	rte_prefetch0(&r->bd[(r->ci + 2) % HISI_SEC_DEPTH]);
 	bd = wd_sec_ring_oldest(r, &cookie);
 	if (bd == NULL)
 		return NULL;
@@ -259,6 +272,10 @@ wd_sec_dequeue_burst(void *queue_pair, struct rte_crypto_op **ops, uint16_t nb_o
 	uint16_t n;
 
 	wd_sec_ring_reap(qp->ring);
+	/* The BDs to retire were written by the engine: their misses in
+	 * parallel rather than one after the other. */
+	prefetch_bds(qp->ring, qp->ring->ci, RTE_MIN((uint32_t)nb_ops,
+						  wd_sec_ring_inflight(qp->ring)), 0);
 	for (n = 0; n < nb_ops; n++) {
 		op = retire_one(qp);
 		if (op == NULL)
