@@ -33,7 +33,7 @@ void
 wd_bus_engine_place(void)
 {
 	static int placed;
-	unsigned int cpus[CPU_SETSIZE], n = 0, lcore, main_cpu = 0;
+	unsigned int cpus[CPU_SETSIZE], n = 0, i, lcore, main_cpu = 0;
 	cpu_set_t allowed, used, lset;
 	char list[128] = "";
 	size_t len = 0;
@@ -61,7 +61,7 @@ wd_bus_engine_place(void)
 	if (shared)
 		cpus[n++] = main_cpu;
 	wd_emu_engine_placement(cpus, n, shared);
-	for (unsigned int i = 0; i < n && len + 12 < sizeof(list); i++)
+	for (i = 0; i < n && len + 12 < sizeof(list); i++)
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%u", i ? "," : "",
 					cpus[i]);
 	WD_BUS_LOG(DEBUG, "emulated engines: CPU %s%s", list,
