@@ -215,6 +215,10 @@ test_full_ring_and_order(void)
 			CHECK(out[i] == &msgs[i], "burst order at %u", i);
 	}
 	CHECK(wd_dummy_inflight(&q) == 0, "drained");
+	/* Shares are the process's (a VFIO container's mappings), not the
+	 * queue's: unshared before the memory goes back to malloc, which may
+	 * hand it out again to a later test that shares it anew. */
+	CHECK_RC(wd_mem_unshare(&q, buf, 1 << 16), 0);
 	wd_release_queue(&q);
 	free(msgs);
 	free(buf);
