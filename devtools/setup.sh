@@ -230,31 +230,29 @@ else
 	rm -rf "$akimg" && mv "$akimg.new" "$akimg"
 	rm -rf "$work"
 fi
-# mdev's sources, for kernels configured without it (kmod/arm64)
+# Paths (tar patterns) out of Debian's linux-source-6.1 into a cache
+# directory, again only when the tarball is newer than the last extraction.
 src_tar=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
 [ -n "$src_tar" ] || die "linux-source-6.1 tarball missing"
-if [ -f "$akimg/mdev/STAMP" ] && [ "$akimg/mdev/STAMP" -nt "$src_tar" ]; then
-	info "mdev sources present"
-else
-	say "extracting drivers/vfio/mdev from $src_tar"
-	rm -rf "$akimg/mdev" && mkdir -p "$akimg/mdev"
-	tar -xf "$src_tar" -C "$akimg/mdev" --strip-components=4 --wildcards \
-		'*/drivers/vfio/mdev/*.[ch]'
-	touch "$akimg/mdev/STAMP"
-fi
+from_linux_source() { # what dir strip-components pattern...
+	local what=$1 dir=$2 strip=$3
+	shift 3
+	if [ -f "$dir/STAMP" ] && [ "$dir/STAMP" -nt "$src_tar" ]; then
+		info "$what present"
+		return 0
+	fi
+	say "extracting $what from $src_tar"
+	rm -rf "$dir" && mkdir -p "$dir" &&
+		tar -xf "$src_tar" -C "$dir" --strip-components="$strip" --wildcards "$@" ||
+		die "cannot extract $what from $src_tar"
+	touch "$dir/STAMP"
+}
+# mdev's sources, for kernels configured without it (kmod/arm64)
+from_linux_source "drivers/vfio/mdev" "$akimg/mdev" 4 '*/drivers/vfio/mdev/*.[ch]'
 
 # --- 5. checkpatch.pl from Debian's linux-source-6.1 --------------------------
-cp_dir=$cache/checkpatch
-if [ -f "$cp_dir/checkpatch.pl" ] && [ "$cp_dir/STAMP" -nt "$src_tar" ]; then
-	info "checkpatch.pl present"
-else
-	say "extracting checkpatch.pl from $src_tar"
-	rm -rf "$cp_dir" && mkdir -p "$cp_dir"
-	tar -xf "$src_tar" -C "$cp_dir" --strip-components=2 --wildcards \
-		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch'
-	touch "$cp_dir/STAMP"
-fi
+from_linux_source checkpatch.pl "$cache/checkpatch" 2 '*/scripts/checkpatch.pl' \
+	'*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
 
 # --- 6. arm64 root for the cross build and the qemu-aarch64 tier ------------
 # Debian's arm64 packages (DPDK of the host's version), unpacked once.

@@ -25,10 +25,12 @@ struct hns_q {
 	struct wd_hns_msg **rx_msgs;	/* per RX slot */
 };
 
+/* A control register: the engine acts on it, so wake it if it sleeps. */
 static void
 reg_write(struct wd_hns_ring *r, unsigned int off, uint32_t v)
 {
 	wd_write32(&r->regs[off / 4], v);
+	wd_notify(r->notify);
 }
 
 static uint64_t
@@ -91,6 +93,7 @@ hns_init(struct wd_queue *q)
 	r->depth = depth;
 	r->mask = depth - 1;
 	r->bufsize = HNS_BD_LEN_BYTES(wd_hns_reg_read(r, HNS_RX_BD_LEN) & 3);
+	r->notify = wd_queue_notify_word(q);
 	q->impl->depth = depth;
 	/* A fresh ring pair starts at 0; one used before is reset first. */
 	return wd_hns_enable(q, 1, 0);

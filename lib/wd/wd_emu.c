@@ -40,6 +40,7 @@
 
 #define ALIGN64(x)	(((x) + 63) & ~(size_t)63)
 #define POLL_BUDGET	64
+#define BUSY_ROUNDS	16		/* rounds under one taking of the locks */
 #define ENGINE_SPIN_NS	(200 * 1000)	/* default: polling after the last work */
 #define CLOCK_EVERY	64		/* empty rounds between clock reads */
 #define MAX_SLEEP_NS	(100 * 1000 * 1000ull)	/* longest sleep (a wake-up lost) */
@@ -64,7 +65,6 @@ struct wd_emu_dev {
 	int running;
 	int stop;		/* atomic: engine must exit */
 	uint32_t wake;		/* bumped (and futex-woken) when stop or the list changes */
-	uint64_t spin_ns;	/* polling after the last work before sleeping */
 };
 
 /* --- futexes: the engine's sleep ------------------------------------------ */
@@ -401,7 +401,6 @@ engine_setup(struct wd_emu_dev *d)
 	char name[16];
 	cpu_set_t set;
 	int shared, want_rt;
-	long v;
 
 	snprintf(name, sizeof(name), "wd-emu-%s", d->name);
 	pthread_setname_np(pthread_self(), name);
@@ -429,22 +428,41 @@ engine_setup(struct wd_emu_dev *d)
 			WD_INFO("%s: engine shares an application CPU without SCHED_FIFO "
 				"(needs CAP_SYS_NICE): it gets a fair share only", d->name);
 	}
-	d->spin_ns = ENGINE_SPIN_NS;
-	if (wd_parse_long(getenv("WD_EMU_ENGINE_SPIN_US"), 0, 1000000, &v) == 0)
-		d->spin_ns = (uint64_t)v * 1000;
 }
 
-/* One round over the device's queues; how many descriptors were served. */
+/* How long an engine polls after its last work before it sleeps. */
+static uint64_t
+engine_spin_ns(void)
+{
+	long v;
+
+	if (wd_parse_long(getenv("WD_EMU_ENGINE_SPIN_US"), 0, 1000000, &v) == 0)
+		return (uint64_t)v * 1000;
+	return ENGINE_SPIN_NS;
+}
+
+/*
+ * Rounds over the device's queues, while they find work, up to
+ * BUSY_ROUNDS under one taking of the locks (the locks cost more than a
+ * round's few descriptors: an unmap or a queue list change waits at most
+ * that long); how many descriptors were served.
+ */
 static unsigned int
 engine_poll(struct wd_emu_dev *d)
 {
 	struct wd_emu_queue *eq;
-	unsigned int done = 0;
+	unsigned int done = 0, round, r;
 
 	pthread_rwlock_rdlock(&dom.lock);
 	pthread_mutex_lock(&d->lock);
-	for (eq = d->head; eq != NULL; eq = eq->next)
-		done += d->model->poll(eq, POLL_BUDGET);
+	for (r = 0; r < BUSY_ROUNDS; r++) {
+		round = 0;
+		for (eq = d->head; eq != NULL; eq = eq->next)
+			round += d->model->poll(eq, POLL_BUDGET);
+		done += round;
+		if (round == 0)
+			break;
+	}
 	pthread_mutex_unlock(&d->lock);
 	pthread_rwlock_unlock(&dom.lock);
 	return done;
@@ -492,7 +510,9 @@ engine_sleep(struct wd_emu_dev *d)
 	pthread_mutex_unlock(&d->lock);
 	w[n++] = (struct futex_waitv){ .val = seq, .uaddr = (uintptr_t)&d->wake,
 				       .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG };
-	t = d->model->max_sleep_us != 0 ? d->model->max_sleep_us * 1000ull : MAX_SLEEP_NS;
+	t = d->model->max_sleep_us != NULL ? d->model->max_sleep_us(d) * 1000ull : 0;
+	if (t == 0)
+		t = MAX_SLEEP_NS;
 	nap = (struct timespec){ 0, (long)(t < NAP_NS ? t : NAP_NS) };
 	t += now_ns();
 	ts = (struct timespec){ (time_t)(t / 1000000000ull), (long)(t % 1000000000ull) };
@@ -510,6 +530,7 @@ static void *
 engine_main(void *arg)
 {
 	struct wd_emu_dev *d = arg;
+	const uint64_t spin_ns = engine_spin_ns();
 	unsigned int empty = 0;
 	uint64_t idle_since = 0;
 	int slept = 0;
@@ -525,7 +546,7 @@ engine_main(void *arg)
 		 * predecessor closely is served at once), then sleep; woken
 		 * for nothing (a timeout, another queue's list change), sleep
 		 * again at once. */
-		if (d->spin_ns == 0 || slept) {
+		if (spin_ns == 0 || slept) {
 			engine_sleep(d);
 			slept = 1;
 			continue;
@@ -536,7 +557,7 @@ engine_main(void *arg)
 		}
 		if (empty == 1)
 			idle_since = now_ns();
-		else if (now_ns() - idle_since >= d->spin_ns) {
+		else if (now_ns() - idle_since >= spin_ns) {
 			engine_sleep(d);
 			empty = 0;
 			slept = 1;

@@ -56,11 +56,11 @@ struct wd_emu_model {
 	void (*fini)(struct wd_emu_queue *eq);
 	/* Serve up to @budget descriptors; return how many were served. */
 	unsigned int (*poll)(struct wd_emu_queue *eq, unsigned int budget);
-	/* Longest sleep in microseconds when the model has inputs of its own
-	 * (a wire); 0: ENGINE_MAX_SLEEP_NS (the engine sleeps until a driver
-	 * notifies it; it still looks every so often, e.g. for keys to
-	 * forget). */
-	unsigned int max_sleep_us;
+	/* Longest sleep in microseconds of @d's engine when it has inputs no
+	 * driver notifies (a TAP wire, a peer device's engine); NULL or 0:
+	 * MAX_SLEEP_NS (the engine sleeps until a driver notifies it; it
+	 * still looks every so often, e.g. for keys to forget). */
+	unsigned int (*max_sleep_us)(const struct wd_emu_dev *d);
 };
 
 /* Built-in models (listed in wd_emu.c). */

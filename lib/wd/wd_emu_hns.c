@@ -1026,6 +1026,20 @@ hns_poll(struct wd_emu_queue *eq, unsigned int budget)
 	return n;
 }
 
+/*
+ * Drivers notify their own device's engine. Frames from a TAP come
+ * without, and so do RX buffers a peer device's receiver posts (a sender
+ * waiting for them under flow control is another device's engine): look
+ * every 500 us then.
+ */
+static unsigned int
+hns_max_sleep_us(const struct wd_emu_dev *d)
+{
+	int wire = wd_emu_dev_wire(d);
+
+	return wire == HNS_WIRE_TAP || wire == HNS_WIRE_PEER ? 500 : 0;
+}
+
 const struct wd_emu_model wd_emu_hns_model = {
 	.device_api = HNS_API,
 	.dev_prefix = "hisi_hns",
@@ -1041,6 +1055,5 @@ const struct wd_emu_model wd_emu_hns_model = {
 	.init = hns_init,
 	.fini = hns_fini,
 	.poll = hns_poll,
-	/* the TAP wire has frames of its own; drivers do not notify */
-	.max_sleep_us = 500,
+	.max_sleep_us = hns_max_sleep_us,
 };
