@@ -14,13 +14,19 @@
 #   app/wd-net-perf/wd-net-perf.sh [seconds (3)] [bursts in flight per port (8)]
 #
 # Environment: WD_BUILD_DIR (build dir), PMDS (default "net_wd net_memif net_ring"),
-# SIZES (default "64 1518").
+# SIZES (default "64 1518"), WD_HUGE_DIR (a hugetlbfs mount: DPDK's memory
+# in hugepages there; default --no-huge, 4 KiB pages).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-3}
 bursts=${2:-8}
 export WD_SYSFS_ROOT=/nonexistent
 export WD_EMU=hisi_hns_v1:1:queues=2:wire=pair
+if [ -n "${WD_HUGE_DIR:-}" ]; then
+	mem="--huge-dir $WD_HUGE_DIR --huge-unlink --file-prefix wdnet$$"
+else
+	mem=--no-huge
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -35,7 +41,7 @@ vdevs() {
 
 run() { # pmd size
 	local mbufs=16384
-	# shellcheck disable=SC2046
+	# shellcheck disable=SC2046,SC2086
 	{
 		sleep 2
 		echo "set txpkts $2"
@@ -47,7 +53,7 @@ run() { # pmd size
 		echo "stop"
 		sleep 1
 		echo "quit"
-	} | stdbuf -oL "$top/devtools/wd-env" dpdk-testpmd -l 0-1 --no-huge -m 512 --no-pci \
+	} | stdbuf -oL "$top/devtools/wd-env" dpdk-testpmd -l 0-1 $mem -m 512 --no-pci \
 		--no-shconf $(vdevs "$1") -- -i --total-num-mbufs=$mbufs --rxd=${RING:-1024} --txd=${RING:-1024} \
 		--record-core-cycles --max-pkt-len=1518 >"$work/$1.$2" 2>&1
 	local rc=${PIPESTATUS[1]}
