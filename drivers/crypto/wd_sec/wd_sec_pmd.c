@@ -271,11 +271,15 @@ wd_sec_dequeue_burst(void *queue_pair, struct rte_crypto_op **ops, uint16_t nb_o
 	struct rte_crypto_op *op;
 	uint16_t n;
 
-	wd_sec_ring_reap(qp->ring);
-	/* The BDs to retire were written by the engine: their misses in
-	 * parallel rather than one after the other. */
+	if (wd_sec_ring_inflight(qp->ring) == 0 && qp->bl_head == qp->bl_tail)
+		return 0;
+	/* The completion entries and the BDs to retire were written by the
+	 * engine: their misses in parallel with the completion pointer's,
+	 * rather than one after the other (the round trip of one op). */
+	rte_prefetch0((const void *)&qp->ring->cq[qp->ring->cq_rd]);
 	prefetch_bds(qp->ring, qp->ring->ci, RTE_MIN((uint32_t)nb_ops,
 						  wd_sec_ring_inflight(qp->ring)), 0);
+	wd_sec_ring_reap(qp->ring);
 	for (n = 0; n < nb_ops; n++) {
 		op = retire_one(qp);
 		if (op == NULL)
