@@ -169,7 +169,7 @@ static inline void
 wd_sec_ring_reap(struct wd_sec_ring *r)
 {
 	uint32_t wr = wd_sec_reg_read(r, HISI_SEC_OUTORDER_WR_PTR) % HISI_SEC_DEPTH;
-	uint32_t rd = r->cq_rd;
+	uint32_t rd = r->cq_rd, rd0 = rd;
 
 	if (wr == rd)
 		return;
@@ -187,8 +187,11 @@ wd_sec_ring_reap(struct wd_sec_ring *r)
 	}
 	r->cq_rd = rd;
 	wd_sec_reg_write(r, HISI_SEC_OUTORDER_RD_PTR, rd);
-	/* an engine that stopped on a full completion ring may go on */
-	wd_notify(r->notify);
+	/* An engine stops on a full completion ring (and may fall asleep):
+	 * it goes on now. Otherwise it needs no wake-up (and the fence is
+	 * not paid: it would wait for this store to reach the engine). */
+	if ((wr + 1) % HISI_SEC_DEPTH == rd0)
+		wd_notify(r->notify);
 }
 
 /**
