@@ -719,6 +719,11 @@ emu_close(struct wd_queue *q)
 			break;
 		}
 	}
+	/* Under the lock the engine polls under: no poll of another queue
+	 * of the device (a model may link queues, e.g. a NIC's two ports)
+	 * sees the queue half torn down. */
+	if (d->model->fini != NULL)
+		d->model->fini(eq);
 	pthread_mutex_unlock(&d->lock);
 	/* The engine no longer sees the queue (a sleeping one is woken to
 	 * wait without it): its memory can go. */
@@ -730,8 +735,6 @@ emu_close(struct wd_queue *q)
 		d->running = 0;
 	}
 	pthread_mutex_unlock(&d->life);
-	if (d->model->fini != NULL)
-		d->model->fini(eq);
 	queue_free(q, eq);
 	q->impl->be_priv = NULL;
 }

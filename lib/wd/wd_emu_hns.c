@@ -26,8 +26,11 @@
  * down.
  *
  * An RX ring is fed by one engine at a time (the sender's), under the
- * ring's feed lock; links between queues change under the registry lock,
- * which pollers hold for reading, so a peer never goes away mid-copy.
+ * ring's feed lock. Links between queues change under the registry lock.
+ * A partner on the same device (pair) never goes away mid-copy because
+ * the framework tears a queue down under the device lock its engine
+ * polls under; a partner on another device (peer) has another engine,
+ * so pollers of peer wires hold the registry lock for reading.
  */
 
 #include <errno.h>
@@ -63,7 +66,8 @@ struct hns_eq {
 	unsigned int index;		/* ring pair in the device */
 	int wire;			/* HNS_WIRE_* */
 	int tap_fd;
-	struct hns_eq *peer;		/* pair/peer partner (registry lock) */
+	struct hns_eq *peer;		/* pair/peer partner (atomic; set under the
+					 * registry lock) */
 	struct hns_eq *next;		/* registry */
 
 	/* TX side: this queue's engine only */
@@ -321,7 +325,8 @@ hns_init(struct wd_emu_queue *eq)
 	for (o = registry; o != NULL; o = o->next) {
 		if (partners(h, o)) {
 			h->peer = o;
-			o->peer = h;
+			/* o's engine may be polling: h is whole before it sees h */
+			__atomic_store_n(&o->peer, h, __ATOMIC_RELEASE);
 			break;
 		}
 	}
@@ -357,7 +362,7 @@ hns_fini(struct wd_emu_queue *eq)
 		}
 	}
 	if (h->peer != NULL)
-		h->peer->peer = NULL;
+		__atomic_store_n(&h->peer->peer, NULL, __ATOMIC_RELEASE);
 	pthread_rwlock_unlock(&registry_lock);
 	if (h->tap_fd >= 0)
 		close(h->tap_fd);
@@ -790,7 +795,7 @@ tx_dest(struct hns_eq *h, int *tap)
 		*tap = 1;
 		return NULL;
 	}
-	return h->peer;
+	return __atomic_load_n(&h->peer, __ATOMIC_ACQUIRE);
 }
 
 static void
@@ -1018,11 +1023,13 @@ hns_poll(struct wd_emu_queue *eq, unsigned int budget)
 		}
 		return 0;
 	}
-	pthread_rwlock_rdlock(&registry_lock);
+	if (h->wire == HNS_WIRE_PEER)
+		pthread_rwlock_rdlock(&registry_lock);
 	n = tx_poll(h, budget);
 	if (h->wire == HNS_WIRE_TAP && !in_loopback(h))
 		n += tap_rx_poll(h, budget);
-	pthread_rwlock_unlock(&registry_lock);
+	if (h->wire == HNS_WIRE_PEER)
+		pthread_rwlock_unlock(&registry_lock);
 	return n;
 }
 
