@@ -23,9 +23,9 @@ bursts=${2:-8}
 export WD_SYSFS_ROOT=/nonexistent
 export WD_EMU=hisi_hns_v1:1:queues=2:wire=pair
 if [ -n "${WD_HUGE_DIR:-}" ]; then
-	mem="--huge-dir $WD_HUGE_DIR --huge-unlink --file-prefix wdnet$$"
+	mem=(--huge-dir "$WD_HUGE_DIR" --huge-unlink --file-prefix "wdnet$$")
 else
-	mem=--no-huge
+	mem=(--no-huge)
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -41,7 +41,7 @@ vdevs() {
 
 run() { # pmd size
 	local mbufs=16384
-	# shellcheck disable=SC2046,SC2086
+	# shellcheck disable=SC2046
 	{
 		sleep 2
 		echo "set txpkts $2"
@@ -53,8 +53,8 @@ run() { # pmd size
 		echo "stop"
 		sleep 1
 		echo "quit"
-	} | stdbuf -oL "$top/devtools/wd-env" dpdk-testpmd -l 0-1 $mem -m 512 --no-pci \
-		--no-shconf $(vdevs "$1") -- -i --total-num-mbufs=$mbufs --rxd=${RING:-1024} --txd=${RING:-1024} \
+	} | stdbuf -oL "$top/devtools/wd-env" dpdk-testpmd -l 0-1 "${mem[@]}" -m 512 --no-pci \
+		--no-shconf $(vdevs "$1") -- -i --total-num-mbufs=$mbufs --rxd="${RING:-1024}" --txd="${RING:-1024}" \
 		--record-core-cycles --max-pkt-len=1518 >"$work/$1.$2" 2>&1
 	local rc=${PIPESTATUS[1]}
 	[ "$rc" = 0 ] || { echo "$1 $2 B: testpmd exited with $rc" >&2; tail -5 "$work/$1.$2" >&2; }

@@ -280,7 +280,8 @@ wd_hns_rx_ready(const struct wd_hns_ring *r, uint32_t max)
 
 	/* The device's core wrote these lines: ask for all of them at once,
 	 * not one miss after another along the walk (each next BD's place
-	 * depends on the flag word read before it). */
+	 * depends on the flag word read before it). Two 32-byte BDs share a
+	 * line of the page-aligned ring: one prefetch per even slot. */
 	for (i = 0; i < lim; i++)
 		if (i == 0 || ((r->rx_clean + i) & 1) == 0)
 			__builtin_prefetch(&r->rxd[(r->rx_clean + i) & r->mask], 0, 3);
